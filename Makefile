@@ -1,0 +1,138 @@
+# dbtcoach - build, test and install.
+#
+#   make            build build/libdbtcoach.a, build/libdbtcoach.so, build/dbtcoach
+#   make run        build and start the coach with the shipped skills
+#   make test       build and run every test; ends with "N passed, M failed"
+#   make asan       the whole suite under AddressSanitizer + UBSan
+#   make valgrind   the transcript suite under valgrind
+#   make bench      benchmarks (not part of make test)
+#   make install    PREFIX=/usr/local DESTDIR=
+#
+# Every target that builds first makes sure the libraries it needs are
+# installed (scripts/install-deps.sh).
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR = $(PREFIX)/bin
+LIBDIR = $(PREFIX)/lib
+INCDIR = $(PREFIX)/include
+DATADIR = $(PREFIX)/share/dbtcoach
+MANDIR = $(PREFIX)/share/man/man1
+
+B ?= build
+CC ?= cc
+SOVERSION = 0
+VERSION = 0.1.0
+
+PKGS = libpcre2-8 yaml-0.1 jansson libutf8proc
+WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+       -Wformat=2 -Wno-format-nonliteral -Werror
+OPT ?= -O2 -g
+SAN ?=
+CFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(SAN) $(WARN) \
+             $(CFLAGS)
+DEPS_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+DEPS_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+ifeq ($(EDITLINE),1)
+RL_CFLAGS = -DDBT_EDITLINE $(shell pkg-config --cflags libedit 2>/dev/null)
+RL_LIBS = $(shell pkg-config --libs libedit 2>/dev/null || echo -ledit)
+else
+RL_CFLAGS =
+RL_LIBS = -lreadline
+endif
+
+ENGINE_SRC = $(filter-out engine/memhook.c,$(wildcard engine/*.c))
+ENGINE_OBJ = $(ENGINE_SRC:engine/%.c=$(B)/engine/%.o) $(B)/engine/memhook.o
+PIC_OBJ = $(ENGINE_OBJ:$(B)/engine/%.o=$(B)/pic/%.o)
+CLI_SRC = $(wildcard engine/cli/*.c)
+CLI_OBJ = $(CLI_SRC:engine/cli/%.c=$(B)/cli/%.o)
+
+DEPSTAMP = $(B)/.deps-ok
+
+.PHONY: all run test check-deps asan ubsan valgrind bench install uninstall clean \
+        lint format examples fuzz tsan
+
+all: $(B)/libdbtcoach.a $(B)/libdbtcoach.so $(B)/dbtcoach
+
+$(DEPSTAMP): scripts/install-deps.sh
+	@mkdir -p $(B)
+	@sh scripts/install-deps.sh
+	@touch $@
+
+check-deps:
+	@sh scripts/install-deps.sh
+
+$(B)/engine/%.o: engine/%.c $(wildcard engine/*.h) $(DEPSTAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -DDBT_BUILDING -fvisibility=hidden $(DEPS_CFLAGS) -c $< -o $@
+
+$(B)/pic/%.o: engine/%.c $(wildcard engine/*.h) $(DEPSTAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -DDBT_BUILDING -fvisibility=hidden -fPIC $(DEPS_CFLAGS) -c $< -o $@
+
+$(B)/cli/%.o: engine/cli/%.c $(wildcard engine/*.h engine/cli/*.h) $(DEPSTAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(RL_CFLAGS) $(DEPS_CFLAGS) -Iengine \
+	    -DDBT_DATADIR='"$(DATADIR)"' -c $< -o $@
+
+$(B)/libdbtcoach.a: $(ENGINE_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(B)/libdbtcoach.so: $(PIC_OBJ)
+	$(CC) -shared -Wl,-soname,libdbtcoach.so.$(SOVERSION) $(SAN) -o $(B)/libdbtcoach.so.$(VERSION) $^ $(DEPS_LIBS)
+	ln -sf libdbtcoach.so.$(VERSION) $(B)/libdbtcoach.so.$(SOVERSION)
+	ln -sf libdbtcoach.so.$(VERSION) $@
+
+$(B)/dbtcoach: $(CLI_OBJ) $(B)/libdbtcoach.a
+	$(CC) $(SAN) -o $@ $(CLI_OBJ) $(B)/libdbtcoach.a $(DEPS_LIBS) $(RL_LIBS)
+
+run: $(B)/dbtcoach
+	@$(B)/dbtcoach --skills skills
+
+# Unit tests (cmocka), one program per file under tests/unit.
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+
+$(B)/tests/%: tests/unit/%.c $(B)/libdbtcoach.a $(wildcard tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(DEPS_CFLAGS) $(shell pkg-config --cflags cmocka) -Iengine -o $@ $< \
+	    $(B)/libdbtcoach.a $(DEPS_LIBS) $(shell pkg-config --libs cmocka)
+
+test: all $(UNIT_BIN)
+	@sh tests/run.sh $(B)
+
+asan:
+	$(MAKE) B=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
+	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" test
+
+ubsan:
+	$(MAKE) B=build/ubsan OPT="-O1 -g" SAN="-fsanitize=undefined -fno-sanitize-recover=all" test
+
+valgrind: all
+	@DBT_VALGRIND=1 sh tests/run.sh $(B) transcripts
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCDIR) \
+	    $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)
+	install -m 755 $(B)/dbtcoach $(DESTDIR)$(BINDIR)/dbtcoach
+	install -m 644 engine/dbtcoach.h $(DESTDIR)$(INCDIR)/dbtcoach.h
+	install -m 644 $(B)/libdbtcoach.a $(DESTDIR)$(LIBDIR)/libdbtcoach.a
+	install -m 755 $(B)/libdbtcoach.so.$(VERSION) $(DESTDIR)$(LIBDIR)/
+	ln -sf libdbtcoach.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libdbtcoach.so.$(SOVERSION)
+	ln -sf libdbtcoach.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libdbtcoach.so
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' dbtcoach.pc.in \
+	    > $(DESTDIR)$(LIBDIR)/pkgconfig/dbtcoach.pc
+	cp -R skills $(DESTDIR)$(DATADIR)/
+	find $(DESTDIR)$(DATADIR)/skills -type f -exec chmod 644 {} +
+	if [ -f dbtcoach.1 ]; then install -m 644 dbtcoach.1 $(DESTDIR)$(MANDIR)/dbtcoach.1; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/dbtcoach $(DESTDIR)$(INCDIR)/dbtcoach.h \
+	    $(DESTDIR)$(LIBDIR)/libdbtcoach.* $(DESTDIR)$(LIBDIR)/pkgconfig/dbtcoach.pc \
+	    $(DESTDIR)$(MANDIR)/dbtcoach.1
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build

@@ -1,0 +1,262 @@
+/*
+ * check.c - static checks of a loaded script set, for `dbtcoach check`:
+ * examples that do not match their own rule, rules shadowed by an earlier
+ * one, examples the crisis screen would catch, unreachable steps, steps with
+ * no way forward, step cycles with no question between, free-text rules
+ * without examples, and templates using variables nothing sets.
+ */
+#include <string.h>
+
+#include "load.h"
+#include "session.h"
+
+typedef struct checker {
+    const dbt_engine *e;
+    diagsink *d;
+    matcher m;
+} checker;
+
+static bool rule_matches(checker *C, const rule *r, const char *text)
+{
+    for (int k = 0; k < r->npats; k++)
+        if (pat_match(r->pats[k], text, strlen(text), 0, &C->m) == PM_MATCH)
+            return true;
+    return false;
+}
+
+/* A catch-all rule: no pattern, or one that matches anything (".+"). */
+static bool is_free_text(const rule *r)
+{
+    for (int k = 0; k < r->npats; k++) {
+        const char *s = r->pats[k]->src;
+        if (strstr(s, ".+") || strstr(s, ".*") || strstr(s, ".{"))
+            return true;
+    }
+    return false;
+}
+
+static void check_rules(checker *C, const rule *rules, int n, bool crisis_warn)
+{
+    for (int i = 0; i < n; i++) {
+        const rule *r = &rules[i];
+        for (int x = 0; x < r->nexamples; x++) {
+            const char *ex = r->examples[x];
+            if (r->npats && !rule_matches(C, r, ex))
+                diag_report(C->d, DBT_SEVERITY_ERROR, &r->ex_pos[x],
+                            "example \"%s\" does not match this rule's pattern", ex);
+            if (crisis_warn && crisis_screen(C->e, &C->m, ex, strlen(ex)) >= 0)
+                diag_report(C->d, DBT_SEVERITY_WARNING, &r->ex_pos[x],
+                            "the crisis screen catches example \"%s\"; a person typing this "
+                            "gets the crisis reply, not this rule",
+                            ex);
+        }
+        if (r->npats && !r->nexamples && is_free_text(r))
+            diag_report(C->d, DBT_SEVERITY_WARNING, &r->pos,
+                        "a rule that takes free text needs 'examples:' to show what it is for");
+        /* Shadowed: an earlier unconditional rule catches every example. */
+        if (!r->nexamples)
+            continue;
+        for (int j = 0; j < i; j++) {
+            const rule *q = &rules[j];
+            if (q->cond)
+                continue;
+            bool all = true;
+            for (int x = 0; x < r->nexamples && all; x++)
+                all = !q->npats || rule_matches(C, q, r->examples[x]);
+            if (all) {
+                diag_report(C->d, DBT_SEVERITY_WARNING, &r->pos,
+                            "this rule can never fire: the rule at line %d catches all its examples "
+                            "first",
+                            q->pos.line);
+                break;
+            }
+        }
+    }
+}
+
+/* Names of variables, collected per skill. */
+typedef struct names {
+    const char *v[512];
+    size_t len[512];
+    int n;
+} names;
+
+static void add_name(void *ud, const char *name, size_t len)
+{
+    names *ns = ud;
+    if (ns->n < 512) {
+        ns->v[ns->n] = name;
+        ns->len[ns->n++] = len;
+    }
+}
+
+static bool has_name(const names *ns, const char *name, size_t len)
+{
+    for (int i = 0; i < ns->n; i++)
+        if (ns->len[i] == len && !memcmp(ns->v[i], name, len))
+            return true;
+    return false;
+}
+
+typedef struct tmpl_ctx {
+    checker *C;
+    const names *set;
+    const rule *r;   /* the rule whose captures are visible, or NULL */
+    const textv *t;
+} tmpl_ctx;
+
+static bool special(const char *n, size_t l)
+{
+    static const char *const sp[] = {"menu", "skill", "hotline", "emergency", "scope", "title"};
+    for (size_t i = 0; i < sizeof sp / sizeof sp[0]; i++)
+        if (strlen(sp[i]) == l && !memcmp(sp[i], n, l))
+            return true;
+    return false;
+}
+
+static bool is_capture(const rule *r, const char *n, size_t l)
+{
+    if (!r)
+        return false;
+    if (n[0] >= '0' && n[0] <= '9')
+        return true;
+    char buf[64];
+    if (l >= sizeof buf)
+        return false;
+    memcpy(buf, n, l);
+    buf[l] = '\0';
+    for (int k = 0; k < r->npats; k++)
+        if (pat_group_number(r->pats[k], buf) > 0)
+            return true;
+    return false;
+}
+
+static void check_use(void *ud, const char *name, size_t len)
+{
+    tmpl_ctx *tc = ud;
+    /* {name|default} is fine when unset. */
+    if (name[len] == '|' || special(name, len) || has_name(tc->set, name, len) ||
+        is_capture(tc->r, name, len))
+        return;
+    diag_report(tc->C->d, DBT_SEVERITY_WARNING, &tc->t->pos,
+                "{%.*s} is used here, but nothing in this skill sets it (add it to a rule's "
+                "'set:', or write {%.*s|words to say when it is unset})",
+                (int)len, name, (int)len, name);
+}
+
+static void check_text(checker *C, const textv *t, const names *set, const rule *r)
+{
+    tmpl_ctx tc = {C, set, r, t};
+    for (int i = 0; i < t->n; i++) {
+        size_t off;
+        const char *msg;
+        render_validate(t->v[i], &off, &msg, check_use, &tc);
+    }
+}
+
+static void collect_sets(const rule *rules, int n, names *ns)
+{
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < rules[i].nsets; k++)
+            add_name(ns, rules[i].sets[k].var, strlen(rules[i].sets[k].var));
+}
+
+static void mark(const skill *s, int st, bool *seen)
+{
+    if (st < 0 || seen[st])
+        return;
+    seen[st] = true;
+    const step *p = &s->steps[st];
+    for (int i = 0; i < p->nrules; i++)
+        if (p->rules[i].act == ACT_GOTO)
+            mark(s, p->rules[i].tstep, seen);
+    for (int i = 0; i < p->nbranches; i++)
+        mark(s, p->branches[i].tstep, seen);
+    if (p->skip_step >= 0)
+        mark(s, p->skip_step, seen);
+    for (int i = 0; i < s->nrules; i++)
+        if (s->rules[i].act == ACT_GOTO)
+            mark(s, s->rules[i].tstep, seen);
+}
+
+/* Does following branches from `st` come back to a step already on the path? */
+static bool branch_cycle(const skill *s, int st, int *onpath, int depth)
+{
+    if (depth > s->nsteps)
+        return true;
+    onpath[st] = 1;
+    const step *p = &s->steps[st];
+    for (int i = 0; i < p->nbranches; i++) {
+        int t = p->branches[i].tstep;
+        if (t < 0)
+            continue;
+        if (onpath[t] || branch_cycle(s, t, onpath, depth + 1)) {
+            onpath[st] = 0;
+            return true;
+        }
+    }
+    onpath[st] = 0;
+    return false;
+}
+
+static void check_skill(checker *C, const skill *s)
+{
+    names set = {0};
+    for (int j = 0; j < s->nsteps; j++)
+        collect_sets(s->steps[j].rules, s->steps[j].nrules, &set);
+    collect_sets(s->rules, s->nrules, &set);
+
+    check_rules(C, s->triggers, s->ntriggers, true);
+    check_rules(C, s->rules, s->nrules, true);
+    bool seen[1024] = {0};
+    int onpath[1024] = {0};
+    if (s->nsteps <= 1024)
+        mark(s, s->start, seen);
+    for (int j = 0; j < s->nsteps; j++) {
+        const step *st = &s->steps[j];
+        check_rules(C, st->rules, st->nrules, true);
+        check_text(C, &st->say, &set, NULL);
+        check_text(C, &st->fallback, &set, NULL);
+        for (int k = 0; k < st->nrules; k++)
+            check_text(C, &st->rules[k].say, &set, &st->rules[k]);
+        if (s->nsteps <= 1024 && !seen[j])
+            diag_report(C->d, DBT_SEVERITY_WARNING, &st->pos,
+                        "step '%s' can never be reached from 'start'", st->id);
+        bool moves = st->end || st->nbranches;
+        for (int k = 0; k < st->nrules && !moves; k++)
+            moves = st->rules[k].act != ACT_NONE;
+        for (int k = 0; k < s->nrules && !moves; k++)
+            moves = s->rules[k].act != ACT_NONE;
+        if (!moves)
+            diag_report(C->d, DBT_SEVERITY_WARNING, &st->pos,
+                        "step '%s' has no way forward: no rule goes anywhere and it is not an "
+                        "end (add 'end: true' or a rule with goto)",
+                        st->id);
+        if (st->nbranches && s->nsteps <= 1024 && branch_cycle(s, j, onpath, 0))
+            diag_report(C->d, DBT_SEVERITY_WARNING, &st->pos,
+                        "step '%s' can go round in a circle of branches with no question between",
+                        st->id);
+        if (st->nbranches && st->branches[st->nbranches - 1].cond)
+            diag_report(C->d, DBT_SEVERITY_WARNING, &st->branches[st->nbranches - 1].pos,
+                        "the last branch has an 'if': when no condition holds the person is left "
+                        "on step '%s' with nothing to answer",
+                        st->id);
+    }
+}
+
+void check_engine(const dbt_engine *e, diagsink *d)
+{
+    checker C = {e, d, {0}};
+    if (!matcher_init(&C.m, (unsigned)e->max_captures))
+        return;
+    for (int i = 0; i < e->nskills; i++)
+        check_skill(&C, &e->skills[i]);
+    for (int i = 0; i < e->coach.ncommands; i++)
+        check_rules(&C, &e->coach.commands[i].r, 1, false);
+    check_rules(&C, e->coach.routes, e->coach.nroutes, true);
+    check_rules(&C, e->crisis.idioms, e->crisis.nidioms, false);
+    for (int c = 0; c < e->crisis.ncats; c++)
+        check_rules(&C, e->crisis.cats[c].pats, e->crisis.cats[c].npats, false);
+    check_rules(&C, e->crisis.followup.rules, e->crisis.followup.nrules, false);
+    matcher_free(&C.m);
+}

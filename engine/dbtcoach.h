@@ -1,0 +1,207 @@
+/*
+ * dbtcoach.h - the public interface of libdbtcoach, a rule-based coach for
+ * practising DBT skills.
+ *
+ * The shape of it: load a folder of skill scripts once into an immutable
+ * dbt_engine, then give every person their own dbt_session and feed it what
+ * they type, one turn at a time. Every turn is screened for crisis language
+ * before anything else.
+ *
+ * Ownership, once for the whole header:
+ *   - Pointers you pass in are only read during the call; the library keeps
+ *     no reference to them unless a function says otherwise.
+ *   - Pointers the library returns are owned by the library and stay valid
+ *     until the lifetime stated in the function's comment ends. A function
+ *     that hands you memory to free says so, and names the function to use.
+ *
+ * Threads: a dbt_engine is immutable after dbt_engine_load returns and may be
+ * shared by any number of threads and sessions. A dbt_session belongs to one
+ * thread at a time; different sessions may be used by different threads at
+ * once without locking.
+ *
+ * The library never prints, never exits, never reads the environment and has
+ * no network code. It writes nothing to disk.
+ */
+#ifndef DBTCOACH_H
+#define DBTCOACH_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(DBT_BUILDING) && defined(__GNUC__)
+#define DBT_API __attribute__((visibility("default")))
+#else
+#define DBT_API
+#endif
+
+#define DBT_VERSION_MAJOR 0
+#define DBT_VERSION_MINOR 1
+#define DBT_VERSION_PATCH 0
+#define DBT_VERSION_STRING "0.1.0"
+
+/* The version of the library actually linked, e.g. "0.1.0". Static string. */
+DBT_API const char *dbt_version(void);
+
+/* Status codes returned by functions that can fail. */
+typedef enum dbt_status {
+    DBT_OK = 0,
+    DBT_ERR_IO,     /* a file or folder could not be read */
+    DBT_ERR_SCRIPT, /* a script is malformed; file/line/column say where */
+    DBT_ERR_STATE,  /* a saved session is malformed or does not fit the engine */
+    DBT_ERR_NOMEM,  /* out of memory */
+    DBT_ERR_ARG     /* a bad argument, e.g. a NULL pointer */
+} dbt_status;
+
+/*
+ * A rich error. `file` is empty and `line`/`column` are 0 when the error has
+ * no place in a file. Lines and columns count from 1.
+ */
+typedef struct dbt_error {
+    dbt_status status;
+    char message[512];
+    char file[1024];
+    int line;
+    int column;
+} dbt_error;
+
+typedef struct dbt_engine dbt_engine;
+typedef struct dbt_session dbt_session;
+
+/* A timed step: front ends show a countdown or a breathing pacer. */
+typedef enum dbt_timer_kind {
+    DBT_TIMER_NONE = 0,
+    DBT_TIMER_COUNTDOWN, /* `seconds` */
+    DBT_TIMER_BREATHE    /* `breathe_in`, `hold`, `breathe_out` seconds, `cycles` times */
+} dbt_timer_kind;
+
+typedef struct dbt_timer {
+    dbt_timer_kind kind;
+    int seconds;
+    int breathe_in;
+    int hold;
+    int breathe_out;
+    int cycles;
+} dbt_timer;
+
+/*
+ * What the coach says back. Returned by dbt_session_start and
+ * dbt_session_turn; owned by the session and valid until the next call on
+ * that session (or until it is freed).
+ */
+typedef struct dbt_reply {
+    const char *text;           /* what to show; paragraphs separated by "\n\n" */
+    int crisis;                 /* non-zero: crisis language was detected this turn */
+    const char *category;       /* the crisis category id when crisis, else NULL */
+    const char *skill;          /* id of the skill now running, or NULL */
+    const char *step;           /* id of the step now waiting, or NULL */
+    const char *const *choices; /* quick replies to offer, may be NULL when none */
+    size_t n_choices;
+    int ended;                  /* non-zero: the person said goodbye */
+    dbt_timer timer;            /* a timer to run for the step just entered */
+} dbt_reply;
+
+/*
+ * Diagnostics while loading or checking scripts. `severity` is
+ * DBT_SEVERITY_ERROR or DBT_SEVERITY_WARNING. The error is valid only during
+ * the call.
+ */
+enum { DBT_SEVERITY_ERROR = 0, DBT_SEVERITY_WARNING = 1 };
+typedef void (*dbt_diag_fn)(void *user, int severity, const dbt_error *diag);
+
+/*
+ * Load every script under `skills_dir` (coach.yaml, crisis.yaml,
+ * hotlines.yaml and the skill files in its sub-folders). Returns NULL on any
+ * error and fills `err` (which may be NULL) with the first one: a half-loaded
+ * coach is worse than none. The caller frees the engine with dbt_engine_free
+ * after every session using it has been freed.
+ */
+DBT_API dbt_engine *dbt_engine_load(const char *skills_dir, dbt_error *err);
+
+/*
+ * Like dbt_engine_load, but reports every error (not only the first) through
+ * `diag`, and, when `checks` is non-zero, also runs the static checks of
+ * `dbtcoach check`, reporting their warnings and errors the same way. Returns
+ * NULL when there was any error.
+ */
+DBT_API dbt_engine *dbt_engine_load_checked(const char *skills_dir, int checks,
+                                            dbt_diag_fn diag, void *user,
+                                            dbt_error *err);
+
+DBT_API void dbt_engine_free(dbt_engine *engine);
+
+/* Skills in load order, for menus and completion. Index from 0 to count-1;
+ * returned strings live as long as the engine. */
+DBT_API size_t dbt_engine_skill_count(const dbt_engine *engine);
+typedef struct dbt_skill_info {
+    const char *id;
+    const char *title;
+    const char *module;
+    const char *summary;
+    const char *file; /* the script it came from */
+} dbt_skill_info;
+DBT_API int dbt_engine_skill_info(const dbt_engine *engine, size_t index,
+                                  dbt_skill_info *out);
+
+/* The region codes the hotline directory knows, e.g. "US"; index from 0.
+ * Returns NULL past the end. The string lives as long as the engine. */
+DBT_API const char *dbt_engine_region(const dbt_engine *engine, size_t index);
+
+/*
+ * A new session on `engine` for a person in `region` (an ISO 3166 country
+ * code like "GB", case-insensitive; NULL or unknown uses the international
+ * fallback). Returns NULL when out of memory. Free with dbt_session_free.
+ * The engine must outlive the session.
+ */
+DBT_API dbt_session *dbt_session_new(const dbt_engine *engine, const char *region);
+DBT_API void dbt_session_free(dbt_session *session);
+
+/* Change the person's region for the hotlines; NULL or unknown: fallback.
+ * Returns the region code now in use (valid as long as the engine). */
+DBT_API const char *dbt_session_set_region(dbt_session *session, const char *region);
+
+/* The greeting. */
+DBT_API const dbt_reply *dbt_session_start(dbt_session *session);
+
+/*
+ * One turn: `text` is what the person typed, any bytes, NUL-terminated
+ * (invalid UTF-8 and control characters are cleaned, over-long input is
+ * answered without being processed whole). Never returns NULL for a non-NULL
+ * session: on out-of-memory the reply says so and the session is unchanged.
+ */
+DBT_API const dbt_reply *dbt_session_turn(dbt_session *session, const char *text);
+
+/*
+ * Put the session at `skill`'s step `step` (NULL: its start step), as if the
+ * person had just arrived there, and return what the coach says there. For
+ * deep links from a front end and for tests. Returns NULL when the skill or
+ * step does not exist.
+ */
+DBT_API const dbt_reply *dbt_session_jump(dbt_session *session, const char *skill,
+                                          const char *step);
+
+/*
+ * The session's state as a compact JSON document (versioned), to keep in a
+ * store of your own and continue later, in this process or another, with
+ * dbt_session_restore. The caller frees it with dbt_free. NULL when out of
+ * memory. The state holds what the person answered in the current exercise.
+ */
+DBT_API char *dbt_session_save(const dbt_session *session);
+
+/*
+ * A session continued from a document made by dbt_session_save. The document
+ * is validated against `engine`: an unknown skill or step, wrong types, or a
+ * newer version gives NULL and a clear `err`.
+ */
+DBT_API dbt_session *dbt_session_restore(const dbt_engine *engine, const char *json,
+                                         dbt_error *err);
+
+/* Free memory the library handed to the caller (dbt_session_save). */
+DBT_API void dbt_free(void *p);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

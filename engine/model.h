@@ -1,0 +1,192 @@
+/*
+ * model.h - the in-memory script model: what a loaded engine is made of.
+ * Everything here lives in the engine's arena and is immutable after load.
+ */
+#ifndef DBT_MODEL_H
+#define DBT_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "dbtcoach.h"
+#include "pattern.h"
+#include "util.h"
+
+/* A place in a script; lines and columns count from 1. */
+typedef struct srcpos {
+    const char *file;
+    int line, col;
+} srcpos;
+
+/* Text the coach says: one or more variants that rotate. */
+typedef struct textv {
+    const char **v;
+    int n;
+    srcpos pos;
+} textv;
+
+typedef enum cond_op { OP_TRUTHY, OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE } cond_op;
+
+/* One comparison of a condition; a condition is all of its terms. */
+typedef struct cond_term {
+    const char *lhs;  /* a variable name */
+    cond_op op;
+    const char *rhs;  /* a variable name or a literal; NULL for OP_TRUTHY */
+    bool negate;      /* "not name" */
+} cond_term;
+
+typedef struct cond {
+    cond_term *t;
+    int n;
+    const char *src;
+    srcpos pos;
+} cond;
+
+typedef enum act_kind { ACT_NONE, ACT_GOTO, ACT_START, ACT_CALL, ACT_END } act_kind;
+
+typedef struct setvar {
+    const char *var;
+    const char *tmpl;
+    srcpos pos;
+} setvar;
+
+typedef struct rule {
+    srcpos pos;
+    pattern **pats; /* any one matching fires the rule; none: matches anything */
+    int npats;
+    const char **examples;
+    srcpos *ex_pos;
+    int nexamples;
+    cond *cond;     /* or NULL */
+    textv say;
+    setvar *sets;
+    int nsets;
+    act_kind act;
+    const char *target;  /* as written: step, skill, or skill@step */
+    srcpos target_pos;
+    int tskill, tstep;   /* resolved target; tskill -1 for the rule's own skill */
+    const char **choices;
+    int nchoices;
+} rule;
+
+typedef struct branch {
+    cond *cond; /* or NULL: always */
+    const char *target;
+    srcpos pos;
+    int tstep;
+} branch;
+
+typedef struct step {
+    const char *id;
+    srcpos pos;
+    textv say;
+    const char **choices;
+    int nchoices;
+    rule *rules;
+    int nrules;
+    textv fallback;
+    branch *branches;
+    int nbranches;
+    const char *skip;  /* as written, or NULL */
+    srcpos skip_pos;
+    int skip_step;     /* resolved, -1 when none */
+    dbt_timer timer;
+    bool end;
+} step;
+
+typedef struct skill {
+    const char *id, *title, *module, *summary, *about, *file;
+    srcpos pos;
+    const char **aliases;
+    int naliases;
+    rule *triggers;
+    int ntriggers;
+    step *steps;
+    int nsteps;
+    int start;         /* index of the step named "start" */
+    rule *rules;
+    int nrules;
+    textv fallback;
+} skill;
+
+typedef enum cmd_kind {
+    CMD_HELP, CMD_MENU, CMD_BACK, CMD_SKIP, CMD_STOP, CMD_QUIT, CMD_CRISIS,
+    CMD_EXPLAIN, CMD_PRACTICE, CMD_ABOUT, CMD__COUNT
+} cmd_kind;
+
+typedef struct command {
+    cmd_kind kind;
+    rule r;       /* match, examples and say */
+    textv idle;   /* what to say when there is no exercise to act on */
+} command;
+
+typedef struct coach {
+    const char *file;
+    textv greeting;
+    const char *scope;
+    command *commands;
+    int ncommands;
+    rule *routes;
+    int nroutes;
+    textv fallback;
+    textv after_skill; /* said when an exercise ends, as the coach takes over again */
+    textv too_long;    /* said when a message is longer than a turn takes */
+    textv empty;       /* said when a message is empty */
+} coach;
+
+typedef struct crisis_cat {
+    const char *id;
+    srcpos pos;
+    rule *pats;   /* rules with patterns only */
+    int npats;
+    textv say;
+} crisis_cat;
+
+typedef struct service {
+    const char *name;
+    const char **for_;  /* category ids, or "all" */
+    int nfor;
+    const char **call, **text, **chat;
+    int ncall, ntext, nchat;
+    const char *hours, *source, *verified;
+} service;
+
+typedef struct region {
+    const char *code, *name, *emergency;
+    service *services;
+    int nservices;
+    srcpos pos;
+} hotline_region;
+
+typedef struct crisis {
+    const char *file;
+    rule *idioms;
+    int nidioms;
+    crisis_cat *cats;
+    int ncats;
+    step followup;  /* the state after a crisis reply */
+} crisis;
+
+struct dbt_engine {
+    arena ar;
+    skill *skills;
+    int nskills;
+    coach coach;
+    crisis crisis;
+    hotline_region *regions;
+    int nregions;
+    int fallback_region;
+    pattern **all_patterns; /* every compiled pattern, to free them */
+    int npatterns;
+    int max_captures;       /* the most capture groups of any pattern */
+};
+
+/* Look-ups shared by the loader, the checks and the turn. */
+int model_find_skill(const dbt_engine *e, const char *id);
+int model_find_step(const skill *s, const char *id);
+int model_find_region(const dbt_engine *e, const char *code);
+/* A skill by what a person calls it: id, title or alias, ignoring case,
+ * spaces and punctuation. -1 when none. */
+int model_skill_by_name(const dbt_engine *e, const char *name, size_t len);
+
+#endif

@@ -1,0 +1,131 @@
+/*
+ * pattern.c - compile and match PCRE2 patterns with the engine's options and
+ * limits.
+ */
+#include "pattern.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "util.h"
+
+/* Limits per match. A turn runs a few hundred patterns over a short line;
+ * these bounds keep a catastrophic pattern to a fraction of a millisecond. */
+enum { MATCH_LIMIT = 200000, DEPTH_LIMIT = 5000, HEAP_LIMIT_KIB = 4096 };
+
+static void *pcre_alloc(size_t n, void *ud)
+{
+    (void)ud;
+    return mem_alloc(n);
+}
+
+static void pcre_free(void *p, void *ud)
+{
+    (void)ud;
+    mem_free(p);
+}
+
+pattern *pat_compile(const char *src, size_t len, size_t *erroffset, char *msg,
+                     size_t msgsize)
+{
+    int errcode = 0;
+    PCRE2_SIZE off = 0;
+    pcre2_general_context *gc = pcre2_general_context_create(pcre_alloc, pcre_free, NULL);
+    pcre2_compile_context *cc = gc ? pcre2_compile_context_create(gc) : NULL;
+    if (!cc) {
+        pcre2_general_context_free(gc);
+        snprintf(msg, msgsize, "out of memory");
+        *erroffset = 0;
+        return NULL;
+    }
+    pcre2_set_max_pattern_length(cc, 8192);
+    pcre2_set_parens_nest_limit(cc, 50);
+    pcre2_code *code = pcre2_compile((PCRE2_SPTR)src, len,
+                                     PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS |
+                                         PCRE2_MATCH_INVALID_UTF,
+                                     &errcode, &off, cc);
+    pcre2_compile_context_free(cc);
+    pcre2_general_context_free(gc);
+    if (!code) {
+        PCRE2_UCHAR buf[256];
+        if (pcre2_get_error_message(errcode, buf, sizeof buf) < 0)
+            strcpy((char *)buf, "invalid pattern");
+        snprintf(msg, msgsize, "%s", (const char *)buf);
+        *erroffset = off;
+        return NULL;
+    }
+    /* JIT is an optimisation: a machine without it still matches. */
+    (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+    pattern *p = mem_alloc(sizeof *p);
+    if (!p) {
+        pcre2_code_free(code);
+        snprintf(msg, msgsize, "out of memory");
+        *erroffset = 0;
+        return NULL;
+    }
+    uint32_t n = 0;
+    pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &n);
+    p->code = code;
+    p->src = NULL;
+    p->ncaptures = n;
+    return p;
+}
+
+void pat_free(pattern *p)
+{
+    if (!p)
+        return;
+    pcre2_code_free(p->code);
+    mem_free(p);
+}
+
+bool matcher_init(matcher *m, unsigned max_captures)
+{
+    m->md = pcre2_match_data_create(max_captures + 1, NULL);
+    m->mc = pcre2_match_context_create(NULL);
+    if (!m->md || !m->mc) {
+        matcher_free(m);
+        return false;
+    }
+    pcre2_set_match_limit(m->mc, MATCH_LIMIT);
+    pcre2_set_depth_limit(m->mc, DEPTH_LIMIT);
+    pcre2_set_heap_limit(m->mc, HEAP_LIMIT_KIB);
+    return true;
+}
+
+void matcher_free(matcher *m)
+{
+    pcre2_match_data_free(m->md);
+    pcre2_match_context_free(m->mc);
+    m->md = NULL;
+    m->mc = NULL;
+}
+
+pat_result pat_match(const pattern *p, const char *subj, size_t len, size_t start,
+                     matcher *m)
+{
+    int rc = pcre2_match(p->code, (PCRE2_SPTR)subj, len, start, 0, m->md, m->mc);
+    if (rc >= 0)
+        return PM_MATCH;
+    if (rc == PCRE2_ERROR_NOMATCH || rc == PCRE2_ERROR_PARTIAL)
+        return PM_NOMATCH;
+    return PM_LIMIT;
+}
+
+bool pat_group(const matcher *m, unsigned n, size_t *off, size_t *len)
+{
+    if (n >= pcre2_get_ovector_count(m->md))
+        return false;
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
+    if (ov[2 * n] == PCRE2_UNSET)
+        return false;
+    *off = ov[2 * n];
+    *len = ov[2 * n + 1] - ov[2 * n];
+    return true;
+}
+
+int pat_group_number(const pattern *p, const char *name)
+{
+    int n = pcre2_substring_number_from_name(p->code, (PCRE2_SPTR)name);
+    return n > 0 ? n : -1;
+}

@@ -1,0 +1,50 @@
+/*
+ * pattern.h - PCRE2 patterns as the engine uses them: compiled caseless,
+ * UTF and UCP, JIT where the machine has it, and matched with limits so that
+ * no pattern can hang a turn.
+ */
+#ifndef DBT_PATTERN_H
+#define DBT_PATTERN_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct pattern {
+    pcre2_code *code;
+    const char *src;     /* the pattern as written */
+    unsigned ncaptures;  /* numbered capture groups */
+} pattern;
+
+/*
+ * Compile `src` (`len` bytes). On failure returns NULL, sets `*erroffset` to
+ * the byte offset in the pattern where the problem was found and writes the
+ * reason to `msg`.
+ */
+pattern *pat_compile(const char *src, size_t len, size_t *erroffset, char *msg,
+                     size_t msgsize);
+void pat_free(pattern *p);
+
+/* Per-session match state. */
+typedef struct matcher {
+    pcre2_match_data *md;
+    pcre2_match_context *mc;
+} matcher;
+
+bool matcher_init(matcher *m, unsigned max_captures);
+void matcher_free(matcher *m);
+
+typedef enum { PM_NOMATCH = 0, PM_MATCH = 1, PM_LIMIT = -1 } pat_result;
+
+/* Match `p` against `subj` from byte offset `start`. On PM_MATCH the match is
+ * in `m` (pat_group). PM_LIMIT: the match limits stopped it. */
+pat_result pat_match(const pattern *p, const char *subj, size_t len, size_t start,
+                     matcher *m);
+
+/* Group `n` of the last match (0 is the whole match); false when unset. */
+bool pat_group(const matcher *m, unsigned n, size_t *off, size_t *len);
+/* The number of the named group, or -1. */
+int pat_group_number(const pattern *p, const char *name);
+
+#endif

@@ -1,0 +1,278 @@
+/*
+ * text.c - cleaning untrusted input and reflecting words back.
+ */
+#include "text.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+static void put_cp(strbuf *b, utf8proc_int32_t cp)
+{
+    utf8proc_uint8_t buf[4];
+    utf8proc_ssize_t n = utf8proc_encode_char(cp, buf);
+    sb_addn(b, (const char *)buf, (size_t)n);
+}
+
+/* Skip a terminal escape sequence starting at s[i] == ESC or C1 CSI/OSC;
+ * returns the index after it. */
+static size_t skip_escape(const unsigned char *s, size_t len, size_t i)
+{
+    i++; /* ESC */
+    if (i >= len)
+        return i;
+    unsigned char c = s[i];
+    if (c == '[') { /* CSI: parameters, then a final byte 0x40-0x7E */
+        for (i++; i < len; i++)
+            if (s[i] >= 0x40 && s[i] <= 0x7E)
+                return i + 1;
+        return i;
+    }
+    if (c == ']' || c == 'P' || c == '_' || c == '^' || c == 'X') {
+        /* OSC, DCS, APC, PM, SOS: until BEL or ESC \ */
+        for (i++; i < len; i++) {
+            if (s[i] == 0x07)
+                return i + 1;
+            if (s[i] == 0x1B && i + 1 < len && s[i + 1] == '\\')
+                return i + 2;
+        }
+        return i;
+    }
+    return i + 1; /* a two-byte escape */
+}
+
+/* The first pass: decode, replace invalid bytes, drop controls, escapes and
+ * invisible format characters. */
+static void strip(const unsigned char *s, size_t len, strbuf *out)
+{
+    size_t i = 0;
+    while (i < len) {
+        if (s[i] == 0x1B) {
+            i = skip_escape(s, len, i);
+            continue;
+        }
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate(s + i, (utf8proc_ssize_t)(len - i), &cp);
+        if (n <= 0) {
+            put_cp(out, 0xFFFD);
+            i++;
+            continue;
+        }
+        i += (size_t)n;
+        if (cp == '\t' || cp == '\n' || cp == '\r' || cp == 0x2028 || cp == 0x2029) {
+            sb_addc(out, ' ');
+            continue;
+        }
+        utf8proc_category_t cat = utf8proc_category(cp);
+        if (cp == 0x9B || cp == 0x9D) { /* C1 CSI / OSC: skip their payload too */
+            while (i < len && !(s[i] >= 0x40 && s[i] <= 0x7E) && s[i] != 0x07)
+                i++;
+            if (i < len)
+                i++;
+            continue;
+        }
+        if (cat == UTF8PROC_CATEGORY_CC || cat == UTF8PROC_CATEGORY_CF ||
+            cat == UTF8PROC_CATEGORY_CS || cat == UTF8PROC_CATEGORY_CO ||
+            cat == UTF8PROC_CATEGORY_CN)
+            continue;
+        put_cp(out, cp);
+    }
+}
+
+/* Fold look-alike punctuation to ASCII: curly quotes, primes, dashes. */
+static utf8proc_int32_t fold_punct(utf8proc_int32_t cp)
+{
+    switch (cp) {
+    case 0x2018: case 0x2019: case 0x201A: case 0x201B: case 0x2032:
+    case 0x02BC: case 0x02B9: case 0x0060: case 0x00B4: case 0xFF07:
+        return '\'';
+    case 0x201C: case 0x201D: case 0x201E: case 0x201F: case 0x2033:
+    case 0x00AB: case 0x00BB:
+        return '"';
+    case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014:
+    case 0x2015: case 0x2212:
+        return '-';
+    default:
+        return cp;
+    }
+}
+
+bool text_clean(const char *in, size_t len, size_t max, strbuf *out)
+{
+    sb_clear(out);
+    if (len > max)
+        len = max;
+    strbuf tmp;
+    sb_init(&tmp);
+    strip((const unsigned char *)in, len, &tmp);
+    if (tmp.oom) {
+        sb_free(&tmp);
+        return false;
+    }
+    utf8proc_uint8_t *nfkc = NULL;
+    utf8proc_ssize_t n = 0;
+    if (tmp.len) {
+        n = utf8proc_map((const utf8proc_uint8_t *)tmp.s, (utf8proc_ssize_t)tmp.len, &nfkc,
+                         UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT);
+        if (n < 0) {
+            sb_free(&tmp);
+            return false;
+        }
+    }
+    sb_free(&tmp);
+    /* Second pass: fold punctuation, collapse white space, trim. */
+    bool space = false;
+    for (utf8proc_ssize_t i = 0; i < n;) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(nfkc + i, n - i, &cp);
+        if (k <= 0) { /* cannot happen after utf8proc_map; be safe */
+            i++;
+            continue;
+        }
+        i += k;
+        if (utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS || cp == ' ') {
+            space = out->len > 0;
+            continue;
+        }
+        if (utf8proc_category(cp) == UTF8PROC_CATEGORY_CC ||
+            utf8proc_category(cp) == UTF8PROC_CATEGORY_CF)
+            continue;
+        if (space) {
+            sb_addc(out, ' ');
+            space = false;
+        }
+        put_cp(out, fold_punct(cp));
+    }
+    free(nfkc);
+    if (!out->s)
+        sb_addn(out, "", 0);
+    return !out->oom;
+}
+
+/* Reflection tables: first person <-> second person. */
+static const struct {
+    const char *from, *to;
+} pairs[] = {
+    {"i am", "you are"}, {"i was", "you were"}, {"you are", "I am"},
+    {"you were", "I was"}, {"are you", "am I"}, {"were you", "was I"},
+    {"am i", "are you"},
+};
+
+static const struct {
+    const char *from, *to;
+} words[] = {
+    {"i", "you"},          {"me", "you"},         {"my", "your"},
+    {"mine", "yours"},     {"myself", "yourself"}, {"i'm", "you're"},
+    {"im", "you're"},      {"i've", "you've"},    {"ive", "you've"},
+    {"i'll", "you'll"},    {"i'd", "you'd"},      {"am", "are"},
+    {"we", "you"},         {"us", "you"},         {"our", "your"},
+    {"ours", "yours"},     {"ourselves", "yourselves"},
+    {"we're", "you're"},   {"we've", "you've"},   {"we'll", "you'll"},
+    {"your", "my"},        {"yours", "mine"},     {"yourself", "myself"},
+    {"you're", "I'm"},     {"youre", "I'm"},      {"you've", "I've"},
+    {"you'll", "I'll"},    {"you'd", "I'd"},      {"you", "me"},
+    {"u", "me"},           {"ur", "my"},
+};
+
+static bool word_char(unsigned char c) { return isalnum(c) || c == '\'' || c >= 0x80; }
+
+static bool word_eq(const char *s, size_t n, const char *w)
+{
+    size_t m = strlen(w);
+    if (m != n)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (tolower((unsigned char)s[i]) != w[i])
+            return false;
+    return true;
+}
+
+void text_reflect(const char *s, size_t len, strbuf *out)
+{
+    size_t i = 0;
+    bool first = true;
+    while (i < len) {
+        if (!word_char((unsigned char)s[i])) {
+            sb_addc(out, s[i++]);
+            continue;
+        }
+        size_t a = i;
+        while (i < len && word_char((unsigned char)s[i]))
+            i++;
+        size_t wn = i - a;
+        /* A two-word pair "i am" -> "you are", separated by one space. */
+        if (i + 1 < len && s[i] == ' ' && word_char((unsigned char)s[i + 1])) {
+            size_t b = i + 1, e = b;
+            while (e < len && word_char((unsigned char)s[e]))
+                e++;
+            bool done = false;
+            for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
+                const char *sp = strchr(pairs[k].from, ' ');
+                size_t l1 = (size_t)(sp - pairs[k].from);
+                if (l1 != wn)
+                    continue;
+                char w1[16];
+                memcpy(w1, pairs[k].from, l1);
+                w1[l1] = '\0';
+                if (word_eq(s + a, wn, w1) && word_eq(s + b, e - b, sp + 1)) {
+                    sb_adds(out, pairs[k].to);
+                    i = e;
+                    done = true;
+                    break;
+                }
+            }
+            if (done) {
+                first = false;
+                continue;
+            }
+        }
+        const char *to = NULL;
+        for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
+            if (word_eq(s + a, wn, words[k].from)) {
+                to = words[k].to;
+                break;
+            }
+        if (to && first && (word_eq(s + a, wn, "you") || word_eq(s + a, wn, "u")))
+            to = "I"; /* a leading "you" is a subject */
+        if (to)
+            sb_adds(out, to);
+        else
+            sb_addn(out, s + a, wn);
+        first = false;
+    }
+}
+
+void text_fold_name(const char *s, size_t len, strbuf *out)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (isalnum(c))
+            sb_addc(out, (char)tolower(c));
+        else if (c >= 0x80)
+            sb_addc(out, (char)c);
+    }
+}
+
+bool text_number(const char *s, double *out)
+{
+    static const char *names[] = {"zero", "one", "two", "three", "four", "five",
+                                  "six",  "seven", "eight", "nine", "ten"};
+    while (*s == ' ')
+        s++;
+    for (int i = 0; i <= 10; i++)
+        if (word_eq(s, strlen(s), names[i])) {
+            *out = i;
+            return true;
+        }
+    if (!isdigit((unsigned char)*s) && !(*s == '-' && isdigit((unsigned char)s[1])))
+        return false;
+    char *end;
+    double v = strtod(s, &end);
+    while (*end == ' ')
+        end++;
+    if (end == s || *end)
+        return false;
+    *out = v;
+    return true;
+}

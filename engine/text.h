@@ -1,0 +1,39 @@
+/*
+ * text.h - cleaning untrusted text before it is matched, and reflecting a
+ * person's words back to them.
+ */
+#ifndef DBT_TEXT_H
+#define DBT_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util.h"
+
+/* The longest input a turn processes, in bytes after cleaning. */
+enum { TEXT_MAX_INPUT = 2000, TEXT_MAX_SCREEN = 65536 };
+
+/*
+ * Clean `len` bytes of untrusted input into `out`: invalid UTF-8 becomes
+ * U+FFFD; control characters, terminal escape sequences and invisible
+ * format characters (zero-width, bidirectional overrides) are removed;
+ * Unicode NFKC is applied, so styled letters read as plain ones; curly quotes
+ * and apostrophes become straight ones, dashes become "-"; white space is
+ * collapsed to single spaces and trimmed. At most `max` bytes of input are
+ * read. Returns false only when out of memory.
+ */
+bool text_clean(const char *in, size_t len, size_t max, strbuf *out);
+
+/* Append `s` (`len` bytes) to `out` with first and second person swapped:
+ * "I am scared of my boss" becomes "you are scared of your boss". */
+void text_reflect(const char *s, size_t len, strbuf *out);
+
+/* A name folded for comparison: ASCII letters lowercased, spaces and
+ * punctuation dropped ("DEAR MAN", "dear-man" and "dearman" are equal). */
+void text_fold_name(const char *s, size_t len, strbuf *out);
+
+/* Parse a 0-10 style number: digits (with an optional sign and decimals) or a
+ * number word from "zero" to "ten". */
+bool text_number(const char *s, double *out);
+
+#endif
