@@ -101,6 +101,7 @@ $(B)/tests/%: tests/unit/%.c $(B)/libdbtcoach.a $(wildcard tests/unit/*.h)
 	    $(B)/libdbtcoach.a $(DEPS_LIBS) $(shell pkg-config --libs cmocka)
 
 test: all $(UNIT_BIN)
+	@DBTCOACH_TEST_TOOLS="tmux" sh scripts/install-deps.sh
 	@sh tests/run.sh $(B)
 
 asan:
@@ -110,8 +111,9 @@ asan:
 ubsan:
 	$(MAKE) B=build/ubsan OPT="-O1 -g" SAN="-fsanitize=undefined -fno-sanitize-recover=all" test
 
-valgrind: all
-	@DBT_VALGRIND=1 sh tests/run.sh $(B) transcripts
+valgrind: all $(UNIT_BIN)
+	@DBTCOACH_TEST_TOOLS="valgrind" sh scripts/install-deps.sh
+	@DBT_VALGRIND=1 sh tests/run.sh $(B) transcripts unit
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCDIR) \

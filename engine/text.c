@@ -265,14 +265,22 @@ bool text_number(const char *s, double *out)
             *out = i;
             return true;
         }
-    if (!isdigit((unsigned char)*s) && !(*s == '-' && isdigit((unsigned char)s[1])))
+    /* Only plain decimals: -?digits(.digits)? with optional trailing spaces. */
+    const char *p = s;
+    if (*p == '-')
+        p++;
+    if (!isdigit((unsigned char)*p))
         return false;
-    char *end;
-    double v = strtod(s, &end);
-    while (*end == ' ')
-        end++;
-    if (end == s || *end)
+    while (isdigit((unsigned char)*p))
+        p++;
+    if (*p == '.' && isdigit((unsigned char)p[1]))
+        for (p++; isdigit((unsigned char)*p);)
+            p++;
+    while (*p == ' ')
+        p++;
+    if (*p)
         return false;
+    double v = strtod(s, NULL);
     *out = v;
     return true;
 }

@@ -34,8 +34,13 @@ static bool next(builder *b, yaml_event_t *ev)
         problem = "out of memory";
     snprintf(b->msg, b->msgsize, "YAML syntax: %s%s%s", problem,
              b->p.context ? " " : "", b->p.context ? b->p.context : "");
-    b->line = (int)b->p.problem_mark.line + 1;
-    b->col = (int)b->p.problem_mark.column + 1;
+    /* An unclosed quote runs to the end of the file: point at where it
+     * began, not at the end. */
+    const yaml_mark_t *m = &b->p.problem_mark;
+    if (b->p.context && strstr(problem, "end of stream"))
+        m = &b->p.context_mark;
+    b->line = (int)m->line + 1;
+    b->col = (int)m->column + 1;
     return false;
 }
 

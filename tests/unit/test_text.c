@@ -1,0 +1,165 @@
+/*
+ * test_text.c - cleaning untrusted input, reflection, names and numbers.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "text.h"
+
+static char out_buf[4096];
+
+static const char *clean(const char *in, size_t len)
+{
+    strbuf b;
+    sb_init(&b);
+    assert_true(text_clean(in, len, TEXT_MAX_SCREEN, &b));
+    snprintf(out_buf, sizeof out_buf, "%s", sb_str(&b));
+    sb_free(&b);
+    return out_buf;
+}
+
+#define CLEAN(s) clean((s), sizeof(s) - 1)
+
+static void test_clean_whitespace(void **state)
+{
+    (void)state;
+    assert_string_equal(CLEAN("  hello \t  there\n\n "), "hello there");
+    assert_string_equal(CLEAN(""), "");
+    assert_string_equal(CLEAN("   "), "");
+}
+
+static void test_clean_invalid_utf8(void **state)
+{
+    (void)state;
+    assert_string_equal(CLEAN("ok\xff\xfe!"), "ok\xef\xbf\xbd\xef\xbf\xbd!");
+    assert_string_equal(CLEAN("\xc3"), "\xef\xbf\xbd");
+}
+
+static void test_clean_nul_and_controls(void **state)
+{
+    (void)state;
+    assert_string_equal(CLEAN("a\0b\x01\x7f" "c"), "abc");
+    assert_string_equal(CLEAN("bell\a and \x08 backspace"), "bell and backspace");
+}
+
+static void test_clean_escape_sequences(void **state)
+{
+    (void)state;
+    assert_string_equal(CLEAN("\033[31mred\033[0m text"), "red text");
+    assert_string_equal(CLEAN("\033]0;title\007after"), "after");
+    assert_string_equal(CLEAN("\033]8;;http://x\033\\link\033]8;;\033\\"), "link");
+    assert_string_equal(CLEAN("x\xc2\x9b" "2Jy"), "xy"); /* C1 CSI */
+    assert_string_equal(CLEAN("a\033"), "a");
+}
+
+static void test_clean_bidi_and_zero_width(void **state)
+{
+    (void)state;
+    /* U+202E RIGHT-TO-LEFT OVERRIDE, U+200B ZERO WIDTH SPACE, U+2066 */
+    assert_string_equal(CLEAN("kill\xe2\x80\xae myself"), "kill myself");
+    assert_string_equal(CLEAN("su\xe2\x80\x8bicide"), "suicide");
+    assert_string_equal(CLEAN("\xe2\x81\xa6x\xe2\x81\xa9"), "x");
+}
+
+static void test_clean_nfkc_and_quotes(void **state)
+{
+    (void)state;
+    /* mathematical bold "I want" */
+    assert_string_equal(CLEAN("\xf0\x9d\x90\x88 \xf0\x9d\x90\xb0\xf0\x9d\x90\x9a\xf0\x9d\x90\xa7\xf0\x9d\x90\xad"),
+                        "I want");
+    assert_string_equal(CLEAN("I\xe2\x80\x99m fine"), "I'm fine");
+    assert_string_equal(CLEAN("\xe2\x80\x9cquoted\xe2\x80\x9d \xe2\x80\x94 dash"), "\"quoted\" - dash");
+    assert_string_equal(CLEAN("\xef\xbd\x88\xef\xbd\x89"), "hi"); /* fullwidth */
+    assert_string_equal(CLEAN("no\xc2\xa0" "break"), "no break");
+}
+
+static void test_clean_cap(void **state)
+{
+    (void)state;
+    static char big[100000];
+    memset(big, 'a', sizeof big);
+    strbuf b;
+    sb_init(&b);
+    assert_true(text_clean(big, sizeof big, 1000, &b));
+    assert_int_equal(b.len, 1000);
+    sb_free(&b);
+}
+
+static const char *reflect(const char *s)
+{
+    strbuf b;
+    sb_init(&b);
+    text_reflect(s, strlen(s), &b);
+    snprintf(out_buf, sizeof out_buf, "%s", sb_str(&b));
+    sb_free(&b);
+    return out_buf;
+}
+
+static void test_reflect(void **state)
+{
+    (void)state;
+    assert_string_equal(reflect("I am scared of my boss"), "you are scared of your boss");
+    assert_string_equal(reflect("I want to text him"), "you want to text him");
+    assert_string_equal(reflect("my mum told me I'm lazy"), "your mum told you you're lazy");
+    assert_string_equal(reflect("I was hurt"), "you were hurt");
+    assert_string_equal(reflect("you never listen to me"), "I never listen to you");
+    assert_string_equal(reflect("it is yours, not mine"), "it is mine, not yours");
+    assert_string_equal(reflect("Imagine"), "Imagine");
+    assert_string_equal(reflect("I hurt myself"), "you hurt yourself");
+}
+
+static const char *fold(const char *s)
+{
+    strbuf b;
+    sb_init(&b);
+    text_fold_name(s, strlen(s), &b);
+    snprintf(out_buf, sizeof out_buf, "%s", sb_str(&b));
+    sb_free(&b);
+    return out_buf;
+}
+
+static void test_fold_name(void **state)
+{
+    (void)state;
+    assert_string_equal(fold("DEAR MAN"), "dearman");
+    assert_string_equal(fold("dear-man"), "dearman");
+    assert_string_equal(fold("Wise mind ACCEPTS"), "wisemindaccepts");
+}
+
+static void test_number(void **state)
+{
+    (void)state;
+    double v;
+    assert_true(text_number("7", &v));
+    assert_true(v == 7);
+    assert_true(text_number("ten", &v));
+    assert_true(v == 10);
+    assert_true(text_number("Zero", &v));
+    assert_true(v == 0);
+    assert_true(text_number("7.5", &v));
+    assert_false(text_number("seven-ish", &v));
+    assert_false(text_number("", &v));
+    assert_false(text_number("nan", &v));
+    assert_false(text_number("0x10", &v));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_clean_whitespace),
+        cmocka_unit_test(test_clean_invalid_utf8),
+        cmocka_unit_test(test_clean_nul_and_controls),
+        cmocka_unit_test(test_clean_escape_sequences),
+        cmocka_unit_test(test_clean_bidi_and_zero_width),
+        cmocka_unit_test(test_clean_nfkc_and_quotes),
+        cmocka_unit_test(test_clean_cap),
+        cmocka_unit_test(test_reflect),
+        cmocka_unit_test(test_fold_name),
+        cmocka_unit_test(test_number),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
