@@ -47,7 +47,7 @@ static const char fx_coach[] =
     "  - command: stop\n"
     "    match: '^stop$'\n"
     "    say: Stopped {skill}.\n"
-    "    idle: Nothing running.\n"
+
     "  - command: quit\n"
     "    match: '^quit$'\n"
     "    say: Bye.\n"
