@@ -1288,29 +1288,42 @@ static bool name_is(const char *a, const char *folded, size_t flen)
     return eq;
 }
 
+/* Find a skill whose id, title or alias folds to `f`. */
+static int skill_by_folded(const dbt_engine *e, const char *f, size_t n)
+{
+    for (int i = 0; i < e->nskills && n; i++) {
+        const skill *s = &e->skills[i];
+        if (name_is(s->id, f, n) || name_is(s->title, f, n))
+            return i;
+        for (int k = 0; k < s->naliases; k++)
+            if (name_is(s->aliases[k], f, n))
+                return i;
+    }
+    return -1;
+}
+
 int model_skill_by_name(const dbt_engine *e, const char *name, size_t len)
 {
     strbuf f;
     sb_init(&f);
     text_fold_name(name, len, &f);
-    /* "the STOP skill", "stop skill": drop a trailing "skill" and leading "the". */
-    if (f.len > 5 && !strcmp(f.s + f.len - 5, "skill")) {
-        f.len -= 5;
-        f.s[f.len] = '\0';
+    if (f.oom) {
+        sb_free(&f);
+        return -1;
     }
-    if (f.len > 3 && !strncmp(f.s, "the", 3) && model_find_skill(e, f.s) < 0) {
-        memmove(f.s, f.s + 3, f.len - 2);
-        f.len -= 3;
+    /* As said; then without a leading "the"; then without a trailing
+     * "skill" or "skills" ("the STOP skill", "what skills"). */
+    const char *s = sb_str(&f);
+    size_t n = f.len;
+    int found = skill_by_folded(e, s, n);
+    if (found < 0 && n > 3 && !strncmp(s, "the", 3)) {
+        s += 3;
+        n -= 3;
+        found = skill_by_folded(e, s, n);
     }
-    int found = -1;
-    for (int i = 0; i < e->nskills && found < 0 && f.len; i++) {
-        const skill *s = &e->skills[i];
-        if (name_is(s->id, f.s, f.len) || name_is(s->title, f.s, f.len))
-            found = i;
-        for (int k = 0; k < s->naliases && found < 0; k++)
-            if (name_is(s->aliases[k], f.s, f.len))
-                found = i;
-    }
+    for (size_t cut = 6; found < 0 && cut >= 5; cut--)
+        if (n > cut && !strncmp(s + n - cut, "skills", cut))
+            found = skill_by_folded(e, s, n - cut);
     sb_free(&f);
     return found;
 }

@@ -117,7 +117,7 @@ static void render_menu(const dbt_engine *e, strbuf *out)
         for (int i = 0; i < e->nskills; i++) {
             if (strcmp(e->skills[i].module, module_titles[m][0]))
                 continue;
-            sb_adds(out, any ? ", " : m ? "\n- " : "- ");
+            sb_adds(out, any ? "; " : m ? "\n- " : "- ");
             if (!any) {
                 sb_adds(out, module_titles[m][1]);
                 sb_adds(out, ": ");

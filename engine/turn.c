@@ -7,6 +7,7 @@
  * The crisis screen runs first in every state; no script can switch it off
  * or run before it.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "session.h"
@@ -154,7 +155,16 @@ static void run_rule(dbt_session *s, const rule *r, const capture_ctx *cx)
     for (int i = 0; i < r->nsets; i++) {
         sb_clear(&s->scratch);
         render_template(s, r->sets[i].tmpl, cx, false, &s->scratch);
-        session_set_var(s, r->sets[i].var, sb_str(&s->scratch));
+        /* A rating typed as a word ("eight") is kept as digits, so it reads
+         * the same as one typed as a number when it is said back. */
+        double v;
+        const char *val = sb_str(&s->scratch);
+        char digits[8];
+        if (val[0] && !(val[0] >= '0' && val[0] <= '9') && text_number(val, &v)) {
+            snprintf(digits, sizeof digits, "%d", (int)v);
+            val = digits;
+        }
+        session_set_var(s, r->sets[i].var, val);
     }
     say(s, &r->say, cx);
     switch (r->act) {
@@ -270,10 +280,8 @@ static bool command_run(dbt_session *s, const command *c, const capture_ctx *mcx
         s->ended = true;
         return true;
     case CMD_STOP:
-        if (!in_skill) {
-            say(s, c->idle.n ? &c->idle : &c->r.say, NULL);
-            return true;
-        }
+        if (!in_skill)
+            return false; /* nothing to stop: "stop" may mean the STOP skill */
         say(s, &c->r.say, NULL);
         leave_skill(s);
         return true;

@@ -94,7 +94,7 @@ static void check_turn(runner *R, const ynode *t, const dbt_reply *r)
     expect_texts(R, ytree_get(t, "not"), r->text, false);
     const char *v;
     if ((v = scalar(ytree_get(t, "skill")))) {
-        bool none = !strcmp(v, "none") || !*v;
+        bool none = !strcmp(v, "none") || !strcmp(v, "null") || !strcmp(v, "~") || !*v;
         if (none ? r->skill != NULL : !r->skill || strcmp(r->skill, v))
             sb_printf(&R->why, "    expected skill: %s, but it is %s\n", v,
                       r->skill ? r->skill : "none");
