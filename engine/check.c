@@ -199,6 +199,26 @@ static bool branch_cycle(const skill *s, int st, int *onpath, int depth)
     return false;
 }
 
+/* Mark the steps of skill `k` that rules anywhere enter with start or call. */
+static void mark_entries(const dbt_engine *e, int k, const rule *rules, int n, bool *seen)
+{
+    for (int i = 0; i < n; i++)
+        if ((rules[i].act == ACT_START || rules[i].act == ACT_CALL) && rules[i].tskill == k)
+            mark(&e->skills[k], rules[i].tstep, seen);
+}
+
+static void mark_all_entries(const dbt_engine *e, int k, bool *seen)
+{
+    for (int i = 0; i < e->nskills; i++) {
+        const skill *o = &e->skills[i];
+        for (int j = 0; j < o->nsteps; j++)
+            mark_entries(e, k, o->steps[j].rules, o->steps[j].nrules, seen);
+        mark_entries(e, k, o->rules, o->nrules, seen);
+    }
+    mark_entries(e, k, e->coach.routes, e->coach.nroutes, seen);
+    mark_entries(e, k, e->crisis.followup.rules, e->crisis.followup.nrules, seen);
+}
+
 static void check_skill(checker *C, const skill *s)
 {
     names set = {0};
@@ -210,8 +230,10 @@ static void check_skill(checker *C, const skill *s)
     check_rules(C, s->rules, s->nrules, true);
     bool seen[1024] = {0};
     int onpath[1024] = {0};
-    if (s->nsteps <= 1024)
+    if (s->nsteps <= 1024) {
         mark(s, s->start, seen);
+        mark_all_entries(C->e, (int)(s - C->e->skills), seen);
+    }
     for (int j = 0; j < s->nsteps; j++) {
         const step *st = &s->steps[j];
         check_rules(C, st->rules, st->nrules, true);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <unistd.h>
 
@@ -115,6 +116,11 @@ int check_main(int argc, char **argv, const cli_opts *o)
     }
     if (!dir)
         dir = o->skills;
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "dbtcoach check: %s is not a folder of skill scripts\n", dir);
+        return 2;
+    }
     int errors = 0, warnings = 0;
     dbt_engine *e = cli_load(dir, true, werror, &errors, &warnings);
     if (e) {

@@ -1,0 +1,42 @@
+#!/bin/sh
+# `dbtcoach check` on broken scripts: each file in tests/data/check/cases
+# names, in its first line, the diagnostic check must print for it
+# ("# expect: LINE:COL: severity: message"). Also: the shipped skills pass
+# with --werror, exit codes, and the source line with a caret.
+set -u
+BIN=${1:-build/dbtcoach}
+. "$(dirname "$0")/../lib.sh"
+D=tests/data/check
+
+for case in "$D"/cases/*.yaml; do
+    name=$(basename "$case")
+    want=$(sed -n '1s/^# expect: //p' "$case")
+    rm -rf "$T/set" && cp -R "$D/base" "$T/set" && cp "$case" "$T/set/dt/$name"
+    "$BIN" check "$T/set" >"$T/out" 2>&1
+    rc=$?
+    if grep -qF -- "$T/set/dt/$name:$want" "$T/out"; then ok; else
+        no "$name: expected '$name:$want' in:"
+        sed 's/^/  | /' "$T/out"
+    fi
+    case $want in
+    *": error: "*) expect_rc "$name exit status" "$rc" 1 ;;
+    *) expect_rc "$name exit status" "$rc" 0
+       "$BIN" check --werror "$T/set" >/dev/null 2>&1
+       expect_rc "$name with --werror" $? 1 ;;
+    esac
+done
+
+# The source line and a caret under the column.
+rm -rf "$T/set" && cp -R "$D/base" "$T/set" && cp "$D/cases/unknown-key.yaml" "$T/set/dt/"
+"$BIN" check "$T/set" >"$T/out" 2>&1
+expect "source line" "$T/out" '^      promt: Hi$'
+expect "caret" "$T/out" '^      \^$'
+
+"$BIN" check "$T/nowhere" >"$T/out" 2>&1
+expect_rc "a folder that does not exist" $? 2
+
+"$BIN" check --werror skills >"$T/out" 2>&1
+expect_rc "shipped skills pass check --werror" $? 0
+if [ -s "$T/out" ] && grep -q ": \(error\|warning\): " "$T/out"; then sed 's/^/  | /' "$T/out" | head -40; fi
+
+report
