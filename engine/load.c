@@ -28,6 +28,11 @@ typedef struct loader {
     diagsink *d;
     const char *file;
     int pcap;               /* capacity of e->all_patterns */
+    struct {
+        dev_t dev;
+        ino_t ino;
+    } seen[64];             /* folders already entered, so links cannot loop */
+    int nseen;
     jmp_buf oom;
 } loader;
 
@@ -978,14 +983,29 @@ static bool is_yaml(const char *name)
     return (n > 5 && !strcmp(name + n - 5, ".yaml")) || (n > 4 && !strcmp(name + n - 4, ".yml"));
 }
 
-/* Collect skill files below `dir` (sorted, so loads are deterministic). Only
- * real folders are entered, so links cannot make a loop. */
+/* Collect skill files below `dir` (sorted, so loads are deterministic).
+ * Linked folders are followed, but none is entered twice, so a link loop
+ * ends at once. */
 static void find_skills(loader *L, const char *dir, const char *shown, int depth, bool top)
 {
     srcpos p = {ar_strdup(L->a, shown), 0, 0};
     if (depth > 8) {
         diag_report(L->d, DBT_SEVERITY_ERROR, &p, "folders nested too deeply");
         return;
+    }
+    struct stat dst;
+    if (stat(dir, &dst) == 0) {
+        for (int i = 0; i < L->nseen; i++)
+            if (L->seen[i].dev == dst.st_dev && L->seen[i].ino == dst.st_ino) {
+                diag_report(L->d, DBT_SEVERITY_WARNING, &p,
+                            "this folder was already loaded (a link back to it); skipped");
+                return;
+            }
+        if (L->nseen < 64) {
+            L->seen[L->nseen].dev = dst.st_dev;
+            L->seen[L->nseen].ino = dst.st_ino;
+            L->nseen++;
+        }
     }
     DIR *d = opendir(dir);
     if (!d) {
@@ -1051,11 +1071,14 @@ static void find_skills(loader *L, const char *dir, const char *shown, int depth
         snprintf(path, pl, "%s/%s", dir, name);
         snprintf(sh, sl, "%s/%s", shown, name);
         struct stat st;
-        if (lstat(path, &st) < 0)
+        if (stat(path, &st) < 0) {
+            srcpos fp = {sh, 0, 0};
+            diag_report(L->d, DBT_SEVERITY_ERROR, &fp, "cannot read: %s", strerror(errno));
             continue;
+        }
         if (S_ISDIR(st.st_mode))
             find_skills(L, path, sh, depth + 1, false);
-        else if (is_yaml(name) && (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode))) {
+        else if (is_yaml(name) && S_ISREG(st.st_mode)) {
             dbt_engine *e = L->e;
             if (e->nskills % 64 == 0) {
                 skill *ns = ar_alloc(L->a, ((size_t)e->nskills + 64) * sizeof *ns);

@@ -24,6 +24,8 @@ typedef struct var {
     char *value;
 } var;
 
+typedef enum trace_kind { TRACE_STEP, TRACE_RULE } trace_kind;
+
 typedef struct frame {
     int skill, step;
 } frame;
@@ -48,6 +50,11 @@ struct dbt_session {
     strbuf scratch;
     dbt_reply reply;
     const char *choices[SESSION_MAX_CHOICES];
+
+    /* Coverage for `dbtcoach test --coverage`: told of every step entered
+     * and every rule that fires. NULL in normal use. */
+    void (*trace)(void *ud, trace_kind kind, const void *what);
+    void *trace_ud;
 };
 
 const char *session_var(const dbt_session *s, const char *name);

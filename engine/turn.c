@@ -119,6 +119,8 @@ static void enter_step(dbt_session *s, int sk, int stepi, const capture_ctx *cx,
         return;
     }
     const step *st = &e->skills[sk].steps[stepi];
+    if (s->trace)
+        s->trace(s->trace_ud, TRACE_STEP, st);
     s->mode = MODE_SKILL;
     s->skill = sk;
     s->step = stepi;
@@ -152,6 +154,8 @@ static void start_skill(dbt_session *s, int sk, int stepi, bool call)
 
 static void run_rule(dbt_session *s, const rule *r, const capture_ctx *cx)
 {
+    if (s->trace)
+        s->trace(s->trace_ud, TRACE_RULE, r);
     for (int i = 0; i < r->nsets; i++) {
         sb_clear(&s->scratch);
         render_template(s, r->sets[i].tmpl, cx, false, &s->scratch);
@@ -237,7 +241,10 @@ static bool route(dbt_session *s)
         if (s->mode == MODE_SKILL && s->skill == i)
             continue;
         capture_ctx cx;
-        if (first_rule(s, e->skills[i].triggers, e->skills[i].ntriggers, &cx)) {
+        const rule *t = first_rule(s, e->skills[i].triggers, e->skills[i].ntriggers, &cx);
+        if (t) {
+            if (s->trace)
+                s->trace(s->trace_ud, TRACE_RULE, t);
             start_skill(s, i, e->skills[i].start, false);
             return true;
         }

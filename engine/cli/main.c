@@ -4,6 +4,7 @@
  */
 #include <ctype.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,14 +116,22 @@ int main(int argc, char **argv)
     cli_opts o = {0};
     const char *skills_flag = NULL, *region_flag = NULL;
     bool jsonl = false, no_color = false;
-    int i = 1;
-    for (; i < argc; i++) {
+    /* Global options may stand before or after a sub-command; whatever is
+     * not one of them is left, in order, for the sub-command. */
+    char **rest = calloc((size_t)argc + 1, sizeof *rest);
+    if (!rest)
+        return 2;
+    int nrest = 0;
+    for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
+        bool sub = nrest > 0; /* after a sub-command, its own options pass through */
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout);
+            free(rest);
             return 0;
         } else if (!strcmp(a, "--version")) {
             printf("dbtcoach %s\n", dbt_version());
+            free(rest);
             return 0;
         } else if (!strcmp(a, "--skills") && i + 1 < argc) {
             skills_flag = argv[++i];
@@ -138,12 +147,13 @@ int main(int argc, char **argv)
             no_color = true;
         } else if (!strcmp(a, "--history")) {
             o.history = true;
-        } else if (a[0] == '-') {
+        } else if (a[0] == '-' && !sub) {
             fprintf(stderr, "dbtcoach: unknown option '%s'\n", a);
             usage(stderr);
+            free(rest);
             return 2;
         } else {
-            break;
+            rest[nrest++] = argv[i];
         }
     }
     o.skills = cli_skills_dir(skills_flag);
@@ -151,28 +161,28 @@ int main(int argc, char **argv)
     const char *nc = getenv("NO_COLOR");
     o.color = !no_color && !(nc && *nc) && isatty(STDOUT_FILENO);
 
-    if (i < argc) {
-        const char *cmd = argv[i];
-        int sub_argc = argc - i;
-        char **sub_argv = argv + i;
+    if (nrest > 0) {
+        const char *cmd = rest[0];
+        int rc = -1;
         if (!strcmp(cmd, "check"))
-            return check_main(sub_argc, sub_argv, &o);
-        if (!strcmp(cmd, "test"))
-            return test_main(sub_argc, sub_argv, &o);
-        if (!strcmp(cmd, "graph"))
-            return graph_main(sub_argc, sub_argv, &o);
-        if (!strcmp(cmd, "skills")) {
+            rc = check_main(nrest, rest, &o);
+        else if (!strcmp(cmd, "test"))
+            rc = test_main(nrest, rest, &o);
+        else if (!strcmp(cmd, "graph"))
+            rc = graph_main(nrest, rest, &o);
+        else if (!strcmp(cmd, "skills")) {
             dbt_engine *e = cli_load(o.skills, false, false, NULL, NULL);
-            if (!e)
-                return 2;
-            int rc = list_skills(e);
+            rc = e ? list_skills(e) : 2;
             dbt_engine_free(e);
-            return rc;
+        } else {
+            fprintf(stderr, "dbtcoach: unknown command '%s'\n", cmd);
+            usage(stderr);
+            rc = 2;
         }
-        fprintf(stderr, "dbtcoach: unknown command '%s'\n", cmd);
-        usage(stderr);
-        return 2;
+        free(rest);
+        return rc;
     }
+    free(rest);
 
     dbt_engine *e = cli_load(o.skills, false, false, NULL, NULL);
     if (!e)

@@ -22,9 +22,27 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "model.h"
 #include "pattern.h"
+#include "session.h"
 #include "util.h"
 #include "ytree.h"
+
+/* What the tests reached, for --coverage: every step and rule of every
+ * skill, flattened. */
+typedef struct cov_item {
+    const void *p;
+    int skill;
+    bool is_step;
+    srcpos pos;
+    const char *what;
+    bool hit;
+} cov_item;
+
+typedef struct coverage {
+    cov_item *v;
+    size_t n, cap;
+} coverage;
 
 typedef struct runner {
     dbt_engine *e;
@@ -33,7 +51,88 @@ typedef struct runner {
     bool verbose;
     matcher m;
     strbuf why;          /* failures of the current turn */
+    coverage *cov;       /* NULL unless --coverage */
 } runner;
+
+static void cov_add(coverage *c, const void *p, int sk, bool is_step, srcpos pos,
+                    const char *what)
+{
+    if (c->n == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 256;
+        cov_item *v = realloc(c->v, c->cap * sizeof *v);
+        if (!v)
+            abort();
+        c->v = v;
+    }
+    cov_item it = {p, sk, is_step, pos, what, false};
+    c->v[c->n++] = it;
+}
+
+static void cov_rules(coverage *c, int k, const rule *r, int n)
+{
+    for (int i = 0; i < n; i++)
+        cov_add(c, &r[i], k, false, r[i].pos,
+                r[i].nexamples ? r[i].examples[0] : r[i].npats ? r[i].pats[0]->src : "(any input)");
+}
+
+static void cov_init(coverage *c, const dbt_engine *e)
+{
+    for (int k = 0; k < e->nskills; k++) {
+        const skill *sk = &e->skills[k];
+        cov_rules(c, k, sk->triggers, sk->ntriggers);
+        for (int j = 0; j < sk->nsteps; j++) {
+            cov_add(c, &sk->steps[j], k, true, sk->steps[j].pos, sk->steps[j].id);
+            cov_rules(c, k, sk->steps[j].rules, sk->steps[j].nrules);
+        }
+        cov_rules(c, k, sk->rules, sk->nrules);
+    }
+}
+
+static void on_trace(void *ud, trace_kind kind, const void *what)
+{
+    (void)kind;
+    coverage *c = ud;
+    for (size_t i = 0; i < c->n; i++)
+        if (c->v[i].p == what) {
+            c->v[i].hit = true;
+            return;
+        }
+}
+
+static int pct(size_t a, size_t b) { return b ? (int)(100 * a / b) : 100; }
+
+static void cov_report(const coverage *c, const dbt_engine *e)
+{
+    size_t all_s = 0, all_sh = 0, all_r = 0, all_rh = 0;
+    printf("coverage: steps and rules the tests reached\n");
+    for (int k = 0; k < e->nskills; k++) {
+        size_t s = 0, sh = 0, r = 0, rh = 0;
+        for (size_t i = 0; i < c->n; i++) {
+            if (c->v[i].skill != k)
+                continue;
+            if (c->v[i].is_step) {
+                s++;
+                sh += c->v[i].hit;
+            } else {
+                r++;
+                rh += c->v[i].hit;
+            }
+        }
+        printf("  %-28s steps %3zu/%-3zu rules %3zu/%-3zu %3d%%\n", e->skills[k].id, sh, s, rh,
+               r, pct(sh + rh, s + r));
+        for (size_t i = 0; i < c->n; i++)
+            if (c->v[i].skill == k && !c->v[i].hit)
+                printf("    %s:%d: %s not reached: %.60s\n", c->v[i].pos.file, c->v[i].pos.line,
+                       c->v[i].is_step ? "step" : "rule", c->v[i].what);
+        all_s += s;
+        all_sh += sh;
+        all_r += r;
+        all_rh += rh;
+    }
+    printf("steps %zu/%zu (%d%%), rules %zu/%zu (%d%%)\n", all_sh, all_s, pct(all_sh, all_s),
+           all_rh, all_r, pct(all_rh, all_r));
+    printf("TOTAL %d%%\n", pct(all_sh + all_rh, all_s + all_r));
+}
 
 static bool is_regex(const char *s, size_t n) { return n >= 2 && s[0] == '/' && s[n - 1] == '/'; }
 
@@ -170,6 +269,10 @@ static void run_case(runner *R, const char *file, const ynode *c, const char *re
     if (!s) {
         bad(R, file, c, "out of memory");
         return;
+    }
+    if (R->cov) {
+        s->trace = on_trace;
+        s->trace_ud = R->cov;
     }
     const dbt_reply *r = dbt_session_start(s);
     const char *start = scalar(ytree_get(c, "start"));
@@ -331,6 +434,8 @@ int test_main(int argc, char **argv, const cli_opts *o)
     for (; first < argc && argv[first][0] == '-'; first++) {
         if (!strcmp(argv[first], "-v") || !strcmp(argv[first], "--verbose"))
             R.verbose = true;
+        else if (!strcmp(argv[first], "--coverage"))
+            R.cov = calloc(1, sizeof *R.cov);
         else {
             fprintf(stderr, "dbtcoach test: unknown option '%s'\n", argv[first]);
             return 2;
@@ -344,10 +449,18 @@ int test_main(int argc, char **argv, const cli_opts *o)
         return 2;
     }
     sb_init(&R.why);
+    if (R.cov)
+        cov_init(R.cov, R.e);
     if (first == argc)
         run_path(&R, "tests/transcripts");
     for (int i = first; i < argc; i++)
         run_path(&R, argv[i]);
+    if (R.cov) {
+        cov_report(R.cov, R.e);
+        free(R.cov->v);
+        free(R.cov);
+    }
+    fflush(stderr);
     printf("%d passed, %d failed\n", R.passed, R.failed);
     sb_free(&R.why);
     matcher_free(&R.m);

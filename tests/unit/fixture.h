@@ -56,6 +56,7 @@ static const char fx_coach[] =
     "    say: '{hotline}'\n"
     "  - command: explain\n"
     "    match: '^what is (?<name>.+?)\\??$'\n"
+    "    examples: [what is demo?]\n"
     "    say: Type {title} to start it.\n"
     "routes:\n"
     "  - match: '\\bangry\\b'\n"

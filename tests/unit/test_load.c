@@ -221,8 +221,15 @@ static void test_symlink_loop_and_unreadable(void **state)
     assert_int_equal(symlink("..", link), 0);
     dbt_error err;
     dbt_engine *e = dbt_engine_load(d, &err);
-    assert_non_null(e); /* linked folders are not entered, so no loop */
+    assert_non_null(e); /* a folder is entered once, so the loop ends */
+    assert_int_equal(dbt_engine_skill_count(e), 1);
     dbt_engine_free(e);
+    /* a dangling link is an error with its name */
+    snprintf(link, sizeof link, "%s/dt/gone.yaml", d);
+    assert_int_equal(symlink("/nonexistent/x.yaml", link), 0);
+    assert_null(dbt_engine_load(d, &err));
+    assert_non_null(strstr(err.file, "gone.yaml"));
+    assert_non_null(strstr(err.message, "cannot read"));
     fx_rm(d);
 }
 
