@@ -228,7 +228,10 @@ static bool try_rules(dbt_session *s, const rule *rules, int n)
     return true;
 }
 
-/* Global routing: a skill asked for by name, skill triggers, coach routes. */
+/* Global routing: a skill asked for by name, skill triggers, then (outside
+ * an exercise) the coach's routes from feelings to skills. In an exercise
+ * those routes would answer a different question than the step asked, so
+ * the step's fallback keeps the person on track instead. */
 static bool route(dbt_session *s)
 {
     const dbt_engine *e = s->e;
@@ -249,6 +252,8 @@ static bool route(dbt_session *s)
             return true;
         }
     }
+    if (s->mode == MODE_SKILL)
+        return false;
     return try_rules(s, e->coach.routes, e->coach.nroutes);
 }
 

@@ -423,14 +423,18 @@ static char *le_readline(const char *prompt)
 #endif
         }
         if (got_int) {
+            /* Ctrl-C clears the line being typed and asks again; it never
+             * ends the coach. */
             got_int = 0;
+            fputs("^C\n", stdout);
+            fflush(stdout);
 #ifndef DBT_EDITLINE
             rl_free_line_state();
             rl_callback_sigcleanup();
             rl_replace_line("", 0);
+            rl_point = rl_end = 0;
 #endif
             rl_callback_handler_remove();
-            fputs("^C\n", stdout);
             rl_callback_handler_install(prompt, on_line);
             continue;
         }
