@@ -177,9 +177,10 @@ static void print_reply(const ui *u, const dbt_reply *r)
                 fputs("\n  ", stdout);
                 col = 2;
             }
+            if (i)
+                fputs("   ", stdout);
             printf("%s%zu)%s ", c_choice(u), i + 1, c_off(u));
             put_clean(stdout, r->choices[i], strlen(r->choices[i]));
-            fputs("   ", stdout);
             col += w;
         }
         fputc('\n', stdout);
