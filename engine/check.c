@@ -9,12 +9,31 @@
 
 #include "load.h"
 #include "session.h"
+#include "text.h"
 
 typedef struct checker {
     const dbt_engine *e;
     diagsink *d;
     matcher m;
+    u32vec cand, lits;
 } checker;
+
+/* Would the crisis screen catch `text`, cleaned as a turn cleans it? */
+static bool screened(checker *C, const char *text)
+{
+    strbuf in, lower;
+    sb_init(&in);
+    sb_init(&lower);
+    int c = -1;
+    if (text_clean(text, strlen(text), TEXT_MAX_SCREEN, &in)) {
+        for (size_t i = 0; i < in.len; i++)
+            sb_addc(&lower, (char)(in.s[i] >= 'A' && in.s[i] <= 'Z' ? in.s[i] - 'A' + 'a' : in.s[i]));
+        c = crisis_screen(C->e, &C->m, in.s, sb_str(&lower), in.len, &C->cand, &C->lits);
+    }
+    sb_free(&in);
+    sb_free(&lower);
+    return c >= 0;
+}
 
 static bool rule_matches(checker *C, const rule *r, const char *text)
 {
@@ -44,7 +63,7 @@ static void check_rules(checker *C, const rule *rules, int n, bool crisis_warn)
             if (r->npats && !rule_matches(C, r, ex))
                 diag_report(C->d, DBT_SEVERITY_ERROR, &r->ex_pos[x],
                             "example \"%s\" does not match this rule's pattern", ex);
-            if (crisis_warn && crisis_screen(C->e, &C->m, ex, strlen(ex)) >= 0)
+            if (crisis_warn && screened(C, ex))
                 diag_report(C->d, DBT_SEVERITY_WARNING, &r->ex_pos[x],
                             "the crisis screen catches example \"%s\"; a person typing this "
                             "gets the crisis reply, not this rule",
@@ -268,7 +287,7 @@ static void check_skill(checker *C, const skill *s)
 
 void check_engine(const dbt_engine *e, diagsink *d)
 {
-    checker C = {e, d, {0}};
+    checker C = {e, d, {0}, {0}, {0}};
     if (!matcher_init(&C.m, (unsigned)e->max_captures))
         return;
     for (int i = 0; i < e->nskills; i++)
@@ -281,4 +300,6 @@ void check_engine(const dbt_engine *e, diagsink *d)
         check_rules(&C, e->crisis.cats[c].pats, e->crisis.cats[c].npats, false);
     check_rules(&C, e->crisis.followup.rules, e->crisis.followup.nrules, false);
     matcher_free(&C.m);
+    u32_free(&C.cand);
+    u32_free(&C.lits);
 }

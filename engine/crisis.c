@@ -40,30 +40,32 @@ static size_t next_char(const char *s, size_t len, size_t i)
     return i;
 }
 
-int crisis_screen(const dbt_engine *e, matcher *m, const char *text, size_t len)
+int crisis_screen(const dbt_engine *e, matcher *m, const char *text, const char *lower,
+                  size_t len, u32vec *cand, u32vec *lits)
 {
-    for (int c = 0; c < e->crisis.ncats; c++) {
-        const crisis_cat *cat = &e->crisis.cats[c];
-        for (int i = 0; i < cat->npats; i++) {
-            const rule *r = &cat->pats[i];
-            for (int k = 0; k < r->npats; k++) {
-                size_t start = 0;
-                for (;;) {
-                    pat_result pr = pat_match(r->pats[k], text, len, start, m);
-                    if (pr == PM_LIMIT)
-                        return c;
-                    if (pr == PM_NOMATCH)
-                        break;
-                    size_t off, n;
-                    if (!pat_group(m, 0, &off, &n))
-                        return c;
-                    if (!e->crisis.nidioms || !in_idiom(e, m, text, len, off, n))
-                        return c;
-                    if (off >= len)
-                        break;
-                    start = next_char(text, len, off);
-                }
-            }
+    const rule_index *rx = e->crisis.rx;
+    if (!rx)
+        return -1;
+    size_t n = rx_candidates(rx, lower, len, cand, lits);
+    for (size_t k = 0; k < n; k++) {
+        const flat_entry *fe = &rx->e[rx_entry(cand, k)];
+        if (fe->pat < 0)
+            continue;
+        size_t start = 0;
+        for (;;) {
+            pat_result pr = pat_match(fe->r->pats[fe->pat], text, len, start, m);
+            if (pr == PM_LIMIT)
+                return fe->tag; /* cannot tell: screen in */
+            if (pr == PM_NOMATCH)
+                break;
+            size_t off, mlen;
+            if (!pat_group(m, 0, &off, &mlen))
+                return fe->tag;
+            if (!e->crisis.nidioms || !in_idiom(e, m, text, len, off, mlen))
+                return fe->tag;
+            if (off >= len)
+                break;
+            start = next_char(text, len, off);
         }
     }
     return -1;

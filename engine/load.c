@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "index.h"
 #include "load.h"
 #include "session.h"
 #include "text.h"
@@ -1165,6 +1166,39 @@ static void resolve(loader *L)
         resolve_rule(L, &e->crisis.followup.rules[k], -1);
 }
 
+/* Index every rule list long enough to gain from it, the crisis screen and
+ * the triggers of all skills. */
+static void build_indexes(loader *L)
+{
+    dbt_engine *e = L->e;
+    rx_builder b;
+    for (int i = 0; i < e->nskills; i++) {
+        skill *s = &e->skills[i];
+        for (int j = 0; j < s->nsteps; j++) {
+            b = (rx_builder){.a = L->a};
+            rx_add(&b, s->steps[j].rules, s->steps[j].nrules, -1);
+            s->steps[j].rx = rx_finish(&b, false);
+        }
+        b = (rx_builder){.a = L->a};
+        rx_add(&b, s->rules, s->nrules, -1);
+        s->rx = rx_finish(&b, false);
+    }
+    b = (rx_builder){.a = L->a};
+    for (int i = 0; i < e->nskills; i++)
+        rx_add(&b, e->skills[i].triggers, e->skills[i].ntriggers, i);
+    e->triggers = rx_finish(&b, true);
+    b = (rx_builder){.a = L->a};
+    rx_add(&b, e->coach.routes, e->coach.nroutes, -1);
+    e->coach.routes_rx = rx_finish(&b, false);
+    b = (rx_builder){.a = L->a};
+    for (int c = 0; c < e->crisis.ncats; c++)
+        rx_add(&b, e->crisis.cats[c].pats, e->crisis.cats[c].npats, c);
+    e->crisis.rx = rx_finish(&b, true);
+    b = (rx_builder){.a = L->a};
+    rx_add(&b, e->crisis.followup.rules, e->crisis.followup.nrules, -1);
+    e->crisis.followup.rx = rx_finish(&b, false);
+}
+
 static void free_engine_parts(dbt_engine *e)
 {
     for (int i = 0; i < e->npatterns; i++)
@@ -1228,6 +1262,8 @@ static dbt_engine *load(const char *dir, int checks, diagsink *d)
         diag_report(d, DBT_SEVERITY_ERROR, &p, "no skill scripts found");
     }
     resolve(&L);
+    if (d->nerrors == 0)
+        build_indexes(&L);
     if (d->nerrors == 0 && checks)
         check_engine(e, d);
     e->ar.oom = NULL;

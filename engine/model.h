@@ -10,6 +10,7 @@
 
 #include "dbtcoach.h"
 #include "pattern.h"
+#include "prefilter.h"
 #include "util.h"
 
 /* A place in a script; lines and columns count from 1. */
@@ -69,6 +70,21 @@ typedef struct rule {
     int nchoices;
 } rule;
 
+/* One pattern of a rule list, flattened for the prefilter; `pat` is -1 for a
+ * rule with no pattern (it fires on anything its condition allows). */
+typedef struct flat_entry {
+    const struct rule *r;
+    int pat;
+    int tag;   /* the skill of a trigger, the category of a crisis pattern */
+} flat_entry;
+
+/* A rule list with its prefilter, in list order. */
+typedef struct rule_index {
+    flat_entry *e;
+    uint32_t n;
+    prefilter *pf;
+} rule_index;
+
 typedef struct branch {
     cond *cond; /* or NULL: always */
     const char *target;
@@ -92,6 +108,7 @@ typedef struct step {
     int skip_step;     /* resolved, -1 when none */
     dbt_timer timer;
     bool end;
+    rule_index *rx;    /* for long rule lists, else NULL */
 } step;
 
 typedef struct skill {
@@ -107,6 +124,7 @@ typedef struct skill {
     rule *rules;
     int nrules;
     textv fallback;
+    rule_index *rx;    /* skill-wide rules, for long lists, else NULL */
 } skill;
 
 typedef enum cmd_kind {
@@ -132,6 +150,7 @@ typedef struct coach {
     textv after_skill; /* said when an exercise ends, as the coach takes over again */
     textv too_long;    /* said when a message is longer than a turn takes */
     textv empty;       /* said when a message is empty */
+    rule_index *routes_rx;
 } coach;
 
 typedef struct crisis_cat {
@@ -165,6 +184,7 @@ typedef struct crisis {
     crisis_cat *cats;
     int ncats;
     step followup;  /* the state after a crisis reply */
+    rule_index *rx; /* every category's patterns, in priority order */
 } crisis;
 
 struct dbt_engine {
@@ -179,6 +199,7 @@ struct dbt_engine {
     pattern **all_patterns; /* every compiled pattern, to free them */
     int npatterns;
     int max_captures;       /* the most capture groups of any pattern */
+    rule_index *triggers;   /* every skill's triggers, in skill order */
 };
 
 /* Look-ups shared by the loader, the checks and the turn. */

@@ -55,6 +55,9 @@ void dbt_session_free(dbt_session *s)
     session_clear_vars(s);
     matcher_free(&s->m);
     sb_free(&s->in);
+    sb_free(&s->lower);
+    u32_free(&s->cand);
+    u32_free(&s->lits);
     sb_free(&s->out);
     sb_free(&s->scratch);
     mem_free(s);

@@ -46,6 +46,8 @@ struct dbt_session {
 
     matcher m;               /* match state of the last match */
     strbuf in;               /* cleaned input of this turn */
+    strbuf lower;            /* the same, ASCII-lowercased, for the prefilter */
+    u32vec cand, lits;       /* prefilter candidates and working space */
     strbuf out;              /* reply text being built */
     strbuf scratch;
     dbt_reply reply;
@@ -85,7 +87,19 @@ bool cond_eval(dbt_session *s, const cond *c, const capture_ctx *cx);
 
 /* The hotline block for `category` (-1: any) in the session's region. */
 void crisis_hotline_block(const dbt_engine *e, int reg, int category, strbuf *out);
-/* The first category whose patterns match the cleaned input, or -1. */
-int crisis_screen(const dbt_engine *e, matcher *m, const char *text, size_t len);
+/* The first category whose patterns match the cleaned input `text` (and
+ * `lower`, its ASCII-lowercased copy), or -1. */
+int crisis_screen(const dbt_engine *e, matcher *m, const char *text, const char *lower,
+                  size_t len, u32vec *cand, u32vec *lits);
+
+/* The candidates of `rx` for this turn's input (every entry when there is
+ * no prefilter or memory ran out): a count, and the entry number of the
+ * k-th candidate. */
+size_t rx_candidates(const rule_index *rx, const char *lower, size_t len, u32vec *cand,
+                     u32vec *lits);
+static inline uint32_t rx_entry(const u32vec *cand, size_t k)
+{
+    return cand->all ? (uint32_t)k : cand->v[k];
+}
 
 #endif

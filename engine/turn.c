@@ -192,36 +192,66 @@ static void run_rule(dbt_session *s, const rule *r, const capture_ctx *cx)
         set_choices(s, r->choices, r->nchoices);
 }
 
-/* The first rule of `rules` that fires on the input; its match is left in
- * the session's matcher and described by `cx`. */
-static const rule *first_rule(dbt_session *s, const rule *rules, int n, capture_ctx *cx)
+/* Does rule `r` fire through its pattern `pat` (-1: it has none)? Its match
+ * is left in the session's matcher and described by `cx`. */
+static bool fires(dbt_session *s, const rule *r, int pat, capture_ctx *cx, bool *matched)
 {
     const char *text = sb_str(&s->in);
-    for (int i = 0; i < n; i++) {
-        const rule *r = &rules[i];
-        *cx = no_capture;
-        cx->subject = text;
-        if (!r->npats) {
-            if (!r->cond || cond_eval(s, r->cond, cx))
-                return r;
+    *cx = no_capture;
+    cx->subject = text;
+    *matched = true;
+    if (pat >= 0) {
+        if (pat_match(r->pats[pat], text, s->in.len, 0, &s->m) != PM_MATCH) {
+            *matched = false;
+            return false;
+        }
+        cx->pat = r->pats[pat];
+    }
+    return !r->cond || cond_eval(s, r->cond, cx);
+}
+
+/* The first rule of a list that fires on the input: through its index when
+ * it has one, else one by one. A rule whose pattern matches but whose
+ * condition does not hold does not fire, and its other patterns are not
+ * tried. Entries tagged `skip` are passed over; `*tag` (when not NULL)
+ * gets the tag of the rule that fired. */
+static const rule *first_rule(dbt_session *s, const rule *rules, int n, const rule_index *rx,
+                              int skip, capture_ctx *cx, int *tag)
+{
+    bool matched;
+    if (!rx) {
+        for (int i = 0; i < n; i++) {
+            const rule *r = &rules[i];
+            for (int k = 0; k < (r->npats ? r->npats : 1); k++) {
+                if (fires(s, r, r->npats ? k : -1, cx, &matched))
+                    return r;
+                if (matched)
+                    break;
+            }
+        }
+        return NULL;
+    }
+    size_t cnt = rx_candidates(rx, sb_str(&s->lower), s->lower.len, &s->cand, &s->lits);
+    const rule *dead = NULL;
+    for (size_t k = 0; k < cnt; k++) {
+        const flat_entry *fe = &rx->e[rx_entry(&s->cand, k)];
+        if (fe->r == dead || (skip >= 0 && fe->tag == skip))
             continue;
+        if (fires(s, fe->r, fe->pat, cx, &matched)) {
+            if (tag)
+                *tag = fe->tag;
+            return fe->r;
         }
-        for (int k = 0; k < r->npats; k++) {
-            if (pat_match(r->pats[k], text, s->in.len, 0, &s->m) != PM_MATCH)
-                continue;
-            cx->pat = r->pats[k];
-            if (!r->cond || cond_eval(s, r->cond, cx))
-                return r;
-            break;
-        }
+        if (matched)
+            dead = fe->r;
     }
     return NULL;
 }
 
-static bool try_rules(dbt_session *s, const rule *rules, int n)
+static bool try_rules(dbt_session *s, const rule *rules, int n, const rule_index *rx)
 {
     capture_ctx cx;
-    const rule *r = first_rule(s, rules, n, &cx);
+    const rule *r = first_rule(s, rules, n, rx, -1, &cx, NULL);
     if (!r)
         return false;
     run_rule(s, r, &cx);
@@ -235,26 +265,24 @@ static bool try_rules(dbt_session *s, const rule *rules, int n)
 static bool route(dbt_session *s)
 {
     const dbt_engine *e = s->e;
+    int current = s->mode == MODE_SKILL ? s->skill : -1;
     int byname = model_skill_by_name(e, s->in.s, s->in.len);
-    if (byname >= 0 && !(s->mode == MODE_SKILL && s->skill == byname)) {
+    if (byname >= 0 && byname != current) {
         start_skill(s, byname, e->skills[byname].start, false);
         return true;
     }
-    for (int i = 0; i < e->nskills; i++) {
-        if (s->mode == MODE_SKILL && s->skill == i)
-            continue;
-        capture_ctx cx;
-        const rule *t = first_rule(s, e->skills[i].triggers, e->skills[i].ntriggers, &cx);
-        if (t) {
-            if (s->trace)
-                s->trace(s->trace_ud, TRACE_RULE, t);
-            start_skill(s, i, e->skills[i].start, false);
-            return true;
-        }
+    capture_ctx cx;
+    int k = -1;
+    const rule *t = first_rule(s, NULL, 0, e->triggers, current, &cx, &k);
+    if (t) {
+        if (s->trace)
+            s->trace(s->trace_ud, TRACE_RULE, t);
+        start_skill(s, k, e->skills[k].start, false);
+        return true;
     }
     if (s->mode == MODE_SKILL)
         return false;
-    return try_rules(s, e->coach.routes, e->coach.nroutes);
+    return try_rules(s, e->coach.routes, e->coach.nroutes, e->coach.routes_rx);
 }
 
 static void say_menu(dbt_session *s, const command *c)
@@ -412,7 +440,16 @@ const dbt_reply *dbt_session_turn(dbt_session *s, const char *text)
     }
     s->ended = false;
 
-    int cat = crisis_screen(e, &s->m, s->in.s, s->in.len);
+    sb_clear(&s->lower);
+    sb_addn(&s->lower, s->in.s, s->in.len);
+    for (size_t i = 0; i < s->lower.len; i++)
+        if (s->lower.s[i] >= 'A' && s->lower.s[i] <= 'Z')
+            s->lower.s[i] = (char)(s->lower.s[i] - 'A' + 'a');
+    if (s->lower.oom) {
+        s->out.oom = true;
+        return finish(s);
+    }
+    int cat = crisis_screen(e, &s->m, s->in.s, s->lower.s, s->in.len, &s->cand, &s->lits);
     if (cat >= 0) {
         crisis_reply(s, cat);
         return finish(s);
@@ -435,8 +472,8 @@ const dbt_reply *dbt_session_turn(dbt_session *s, const char *text)
     if (s->mode == MODE_SKILL) {
         const skill *sk = &e->skills[s->skill];
         const step *st = &sk->steps[s->step];
-        if (try_rules(s, st->rules, st->nrules) || try_rules(s, sk->rules, sk->nrules) ||
-            route(s))
+        if (try_rules(s, st->rules, st->nrules, st->rx) ||
+            try_rules(s, sk->rules, sk->nrules, sk->rx) || route(s))
             return finish(s);
         say(s, st->fallback.n ? &st->fallback : sk->fallback.n ? &sk->fallback : &e->coach.fallback,
             NULL);
@@ -445,7 +482,7 @@ const dbt_reply *dbt_session_turn(dbt_session *s, const char *text)
     }
     if (s->mode == MODE_FOLLOWUP) {
         const step *f = &e->crisis.followup;
-        if (try_rules(s, f->rules, f->nrules) || route(s))
+        if (try_rules(s, f->rules, f->nrules, f->rx) || route(s))
             return finish(s);
         say(s, f->fallback.n ? &f->fallback : &e->coach.fallback, NULL);
         reoffer(s);
