@@ -49,11 +49,11 @@ static void test_requirements(void **state)
     assert_string_equal(req("Kill\\.Me"), "kill.me");
     assert_null(req("\\x41bc"));
     assert_null(req("(a)\\1"));
-    assert_string_equal(req("(?:ab|cd)e{2}fgh"), "efgh");
+    assert_string_equal(req("(?:ab|cd)e{2}fgh"), "fgh");
     assert_null(req("abc{,2}"));                 /* {,n} is not the same in every version */
     assert_string_equal(req("[abc]+ done"), " done");
     assert_string_equal(req("(?=.*kill)die"), "die");
-    assert_null(req("caf\xc3\xa9"));             /* non-ASCII letters are not indexed */
+    assert_string_equal(req("caf\xc3\xa9s"), "caf"); /* non-ASCII letters are not indexed */
     assert_string_equal(req("\\p{L}+ went home"), " went home");
     assert_null(req("(*UTF)abc"));
     assert_null(req("a|"));                      /* an empty branch matches anything */
