@@ -288,7 +288,7 @@ static void check_skill(checker *C, const skill *s)
 void check_engine(const dbt_engine *e, diagsink *d)
 {
     checker C = {e, d, {0}, {0}, {0}};
-    if (!matcher_init(&C.m, (unsigned)e->max_captures))
+    if (!matcher_init(&C.m, (unsigned)e->max_captures, e->mctx))
         return;
     for (int i = 0; i < e->nskills; i++)
         check_skill(&C, &e->skills[i]);

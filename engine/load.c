@@ -1201,6 +1201,7 @@ static void build_indexes(loader *L)
 
 static void free_engine_parts(dbt_engine *e)
 {
+    pcre2_match_context_free(e->mctx);
     for (int i = 0; i < e->npatterns; i++)
         pat_free(e->all_patterns[i]);
     mem_free(e->all_patterns);
@@ -1262,8 +1263,12 @@ static dbt_engine *load(const char *dir, int checks, diagsink *d)
         diag_report(d, DBT_SEVERITY_ERROR, &p, "no skill scripts found");
     }
     resolve(&L);
-    if (d->nerrors == 0)
+    if (d->nerrors == 0) {
         build_indexes(&L);
+        e->mctx = pat_context_new();
+        if (!e->mctx)
+            longjmp(L.oom, 1);
+    }
     if (d->nerrors == 0 && checks)
         check_engine(e, d);
     e->ar.oom = NULL;

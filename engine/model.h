@@ -200,6 +200,7 @@ struct dbt_engine {
     int npatterns;
     int max_captures;       /* the most capture groups of any pattern */
     rule_index *triggers;   /* every skill's triggers, in skill order */
+    pcre2_match_context *mctx; /* match limits, shared by every session */
 };
 
 /* Look-ups shared by the loader, the checks and the turn. */

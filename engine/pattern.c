@@ -79,26 +79,37 @@ void pat_free(pattern *p)
     mem_free(p);
 }
 
-bool matcher_init(matcher *m, unsigned max_captures)
+pcre2_match_context *pat_context_new(void)
 {
+    pcre2_match_context *mc = pcre2_match_context_create(NULL);
+    if (!mc)
+        return NULL;
+    pcre2_set_match_limit(mc, MATCH_LIMIT);
+    pcre2_set_depth_limit(mc, DEPTH_LIMIT);
+    pcre2_set_heap_limit(mc, HEAP_LIMIT_KIB);
+    return mc;
+}
+
+bool matcher_init(matcher *m, unsigned max_captures, pcre2_match_context *mc)
+{
+    m->own_mc = !mc;
+    m->mc = mc ? mc : pat_context_new();
     m->md = pcre2_match_data_create(max_captures + 1, NULL);
-    m->mc = pcre2_match_context_create(NULL);
     if (!m->md || !m->mc) {
         matcher_free(m);
         return false;
     }
-    pcre2_set_match_limit(m->mc, MATCH_LIMIT);
-    pcre2_set_depth_limit(m->mc, DEPTH_LIMIT);
-    pcre2_set_heap_limit(m->mc, HEAP_LIMIT_KIB);
     return true;
 }
 
 void matcher_free(matcher *m)
 {
     pcre2_match_data_free(m->md);
-    pcre2_match_context_free(m->mc);
+    if (m->own_mc)
+        pcre2_match_context_free(m->mc);
     m->md = NULL;
     m->mc = NULL;
+    m->own_mc = false;
 }
 
 pat_result pat_match(const pattern *p, const char *subj, size_t len, size_t start,

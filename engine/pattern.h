@@ -30,9 +30,16 @@ void pat_free(pattern *p);
 typedef struct matcher {
     pcre2_match_data *md;
     pcre2_match_context *mc;
+    bool own_mc;   /* mc was made for this matcher */
 } matcher;
 
-bool matcher_init(matcher *m, unsigned max_captures);
+/* A match context with the engine's limits; read-only once made, so one
+ * serves every thread. */
+pcre2_match_context *pat_context_new(void);
+
+/* Match data for up to `max_captures` groups, using context `mc` (or a new
+ * one of its own when `mc` is NULL). */
+bool matcher_init(matcher *m, unsigned max_captures, pcre2_match_context *mc);
 void matcher_free(matcher *m);
 
 typedef enum { PM_NOMATCH = 0, PM_MATCH = 1, PM_LIMIT = -1 } pat_result;

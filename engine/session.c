@@ -32,10 +32,6 @@ dbt_session *dbt_session_new(const dbt_engine *e, const char *region)
     s->region = pick_region(e, region);
     s->mode = MODE_COACH;
     s->skill = s->step = -1;
-    if (!matcher_init(&s->m, (unsigned)e->max_captures)) {
-        mem_free(s);
-        return NULL;
-    }
     return s;
 }
 
@@ -46,6 +42,9 @@ void session_clear_vars(dbt_session *s)
         mem_free(s->vars[i].value);
     }
     s->nvars = 0;
+    mem_free(s->vars);
+    s->vars = NULL;
+    s->capvars = 0;
 }
 
 void dbt_session_free(dbt_session *s)
@@ -107,6 +106,17 @@ bool session_set_var(dbt_session *s, const char *name, const char *value)
     if (s->nvars == SESSION_MAX_VARS) {
         mem_free(v);
         return false;
+    }
+    if (s->nvars == s->capvars) {
+        int cap = s->capvars ? s->capvars * 2 : 4;
+        var *nv = mem_realloc(s->vars, (size_t)cap * sizeof *nv);
+        if (!nv) {
+            mem_free(v);
+            s->scratch.oom = true;
+            return false;
+        }
+        s->vars = nv;
+        s->capvars = cap;
     }
     char *nm = mem_strndup(name, strlen(name));
     if (!nm) {

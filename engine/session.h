@@ -13,8 +13,7 @@ enum {
     SESSION_MAX_VARS = 64,      /* variables one session may hold */
     SESSION_MAX_VALUE = 300,    /* bytes of one variable's value */
     SESSION_MAX_STACK = 8,      /* nested `call`s */
-    SESSION_MAX_HISTORY = 16,   /* steps remembered for "back" */
-    SESSION_MAX_CHOICES = 32
+    SESSION_MAX_HISTORY = 16    /* steps remembered for "back" */
 };
 
 typedef enum sess_mode { MODE_COACH, MODE_SKILL, MODE_FOLLOWUP } sess_mode;
@@ -39,19 +38,18 @@ struct dbt_session {
     int depth;
     frame history[SESSION_MAX_HISTORY]; /* previous steps of this skill, for "back" */
     int nhistory;
-    var vars[SESSION_MAX_VARS];
-    int nvars;
+    var *vars;               /* grows as variables are set */
+    int nvars, capvars;
     unsigned long counter;   /* turns taken; rotates text variants */
     bool ended;
 
-    matcher m;               /* match state of the last match */
+    matcher m;               /* match state of the last match (during a turn) */
     strbuf in;               /* cleaned input of this turn */
     strbuf lower;            /* the same, ASCII-lowercased, for the prefilter */
     u32vec cand, lits;       /* prefilter candidates and working space */
     strbuf out;              /* reply text being built */
     strbuf scratch;
     dbt_reply reply;
-    const char *choices[SESSION_MAX_CHOICES];
 
     /* Coverage for `dbtcoach test --coverage`: told of every step entered
      * and every rule that fires. NULL in normal use. */

@@ -43,13 +43,10 @@ static void say(dbt_session *s, const textv *t, const capture_ctx *cx)
     }
 }
 
+/* Offer `n` choices: they live in the engine, so the reply points at them. */
 static void set_choices(dbt_session *s, const char *const *v, int n)
 {
-    if (n > SESSION_MAX_CHOICES)
-        n = SESSION_MAX_CHOICES;
-    for (int i = 0; i < n; i++)
-        s->choices[i] = v[i];
-    s->reply.choices = n ? s->choices : NULL;
+    s->reply.choices = n ? v : NULL;
     s->reply.n_choices = (size_t)n;
 }
 
@@ -407,8 +404,26 @@ static void crisis_reply(dbt_session *s, int cat)
     s->reply.category = e->crisis.cats[cat].id;
 }
 
+/* Give back what only a turn needs, so an idle session stays small: the
+ * match data always, working buffers when a long input made them large. */
+static void release(dbt_session *s)
+{
+    matcher_free(&s->m);
+    if (s->in.cap > 1024) {
+        sb_free(&s->in);
+        sb_free(&s->lower);
+    }
+    if (s->scratch.cap > 1024)
+        sb_free(&s->scratch);
+    if (s->cand.cap > 256) {
+        u32_free(&s->cand);
+        u32_free(&s->lits);
+    }
+}
+
 static const dbt_reply *finish(dbt_session *s)
 {
+    release(s);
     if (s->out.oom || s->scratch.oom) {
         sb_clear(&s->out);
         s->reply.text = "Sorry, something went wrong on my side (out of memory). Please try "
@@ -434,7 +449,8 @@ const dbt_reply *dbt_session_turn(dbt_session *s, const char *text)
     if (!text)
         text = "";
     size_t raw = strlen(text);
-    if (!text_clean(text, raw, TEXT_MAX_SCREEN, &s->in)) {
+    if (!matcher_init(&s->m, (unsigned)e->max_captures, e->mctx) ||
+        !text_clean(text, raw, TEXT_MAX_SCREEN, &s->in)) {
         s->out.oom = true;
         return finish(s);
     }

@@ -444,7 +444,7 @@ int test_main(int argc, char **argv, const cli_opts *o)
     R.e = cli_load(o->skills, false, false, NULL, NULL);
     if (!R.e)
         return 2;
-    if (!matcher_init(&R.m, 32)) {
+    if (!matcher_init(&R.m, 32, NULL)) {
         dbt_engine_free(R.e);
         return 2;
     }

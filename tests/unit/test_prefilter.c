@@ -154,7 +154,7 @@ static void test_never_hides_a_match(void **state)
     add_file("tests/data/crisis/positive.tsv", true);
     add_file("tests/data/crisis/negative.txt", false);
     matcher m;
-    assert_true(matcher_init(&m, (unsigned)e->max_captures));
+    assert_true(matcher_init(&m, (unsigned)e->max_captures, NULL));
     for (int i = 0; i < e->nskills; i++) {
         const skill *s = &e->skills[i];
         check_rules(s->triggers, s->ntriggers, &m);
