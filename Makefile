@@ -115,6 +115,14 @@ valgrind: all $(UNIT_BIN)
 	@DBTCOACH_TEST_TOOLS="valgrind" sh scripts/install-deps.sh
 	@DBT_VALGRIND=1 sh tests/run.sh $(B) transcripts unit
 
+$(B)/bench: tests/bench/bench.c $(B)/libdbtcoach.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(DEPS_CFLAGS) -Iengine -o $@ $< $(B)/libdbtcoach.a $(DEPS_LIBS)
+
+# Benchmarks: not part of make test. BENCH_MAX_RULES=10000 for a quicker run.
+bench: all $(B)/bench
+	$(B)/bench $(B)/bench.json $(B)/dbtcoach
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCDIR) \
 	    $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)

@@ -35,12 +35,17 @@ static bool screened(checker *C, const char *text)
     return c >= 0;
 }
 
+/* Does rule `r` match `text`, cleaned as a turn cleans what a person types? */
 static bool rule_matches(checker *C, const rule *r, const char *text)
 {
-    for (int k = 0; k < r->npats; k++)
-        if (pat_match(r->pats[k], text, strlen(text), 0, &C->m) == PM_MATCH)
-            return true;
-    return false;
+    strbuf in;
+    sb_init(&in);
+    bool hit = false;
+    if (text_clean(text, strlen(text), TEXT_MAX_SCREEN, &in))
+        for (int k = 0; k < r->npats && !hit; k++)
+            hit = pat_match(r->pats[k], sb_str(&in), in.len, 0, &C->m) == PM_MATCH;
+    sb_free(&in);
+    return hit;
 }
 
 /* A catch-all rule: no pattern, or one that matches anything (".+"). */

@@ -37,6 +37,8 @@ typedef struct loader {
     jmp_buf oom;
 } loader;
 
+static void build_names(loader *L);
+
 void diag_vreport(diagsink *d, int severity, const srcpos *pos, const char *fmt, va_list ap)
 {
     dbt_error err;
@@ -663,9 +665,15 @@ static void parse_skill(loader *L, const ynode *root)
         }
         if (s->start < 0)
             err(L, steps, "a skill needs a step named 'start', where it begins");
+        if (s->nsteps > 10000)
+            err(L, steps, "a skill may have at most 10000 steps");
     }
     if (!s->id || !s->title || !s->module || !s->summary)
         return;
+    if (e->nskills >= 10000) {
+        err(L, root, "at most 10000 skills can be loaded");
+        return;
+    }
     for (int i = 0; i < e->nskills; i++)
         if (!strcmp(e->skills[i].id, s->id)) {
             err(L, ytree_get(root, "id"), "duplicate skill id '%s' (also in %s:%d)", s->id,
@@ -1265,6 +1273,7 @@ static dbt_engine *load(const char *dir, int checks, diagsink *d)
     resolve(&L);
     if (d->nerrors == 0) {
         build_indexes(&L);
+        build_names(&L);
         e->mctx = pat_context_new();
         if (!e->mctx)
             longjmp(L.oom, 1);
@@ -1342,43 +1351,32 @@ int model_find_region(const dbt_engine *e, const char *code)
     return -1;
 }
 
-static bool name_is(const char *a, const char *folded, size_t flen)
-{
-    strbuf b;
-    sb_init(&b);
-    text_fold_name(a, strlen(a), &b);
-    bool eq = b.len == flen && flen && !memcmp(b.s, folded, flen);
-    sb_free(&b);
-    return eq;
-}
-
 /* Find a skill whose id, title or alias folds to `f`. */
 static int skill_by_folded(const dbt_engine *e, const char *f, size_t n)
 {
-    for (int i = 0; i < e->nskills && n; i++) {
-        const skill *s = &e->skills[i];
-        if (name_is(s->id, f, n) || name_is(s->title, f, n))
-            return i;
-        for (int k = 0; k < s->naliases; k++)
-            if (name_is(s->aliases[k], f, n))
-                return i;
-    }
+    for (int i = 0; n && i < e->nnames; i++)
+        if (e->names[i].len == n && !memcmp(e->names[i].folded, f, n))
+            return e->names[i].skill;
     return -1;
 }
 
 int model_skill_by_name(const dbt_engine *e, const char *name, size_t len)
 {
-    strbuf f;
-    sb_init(&f);
-    text_fold_name(name, len, &f);
-    if (f.oom) {
-        sb_free(&f);
+    /* A name is short: anything much longer than the longest is no name. */
+    char buf[256] = "";
+    if (len > e->max_name * 3 + 32 || len >= sizeof buf)
         return -1;
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)name[i];
+        if (isalnum(c))
+            buf[n++] = (char)tolower(c);
+        else if (c >= 0x80)
+            buf[n++] = (char)c;
     }
     /* As said; then without a leading "the"; then without a trailing
      * "skill" or "skills" ("the STOP skill", "what skills"). */
-    const char *s = sb_str(&f);
-    size_t n = f.len;
+    const char *s = buf;
     int found = skill_by_folded(e, s, n);
     if (found < 0 && n > 3 && !strncmp(s, "the", 3)) {
         s += 3;
@@ -1388,8 +1386,40 @@ int model_skill_by_name(const dbt_engine *e, const char *name, size_t len)
     for (size_t cut = 6; found < 0 && cut >= 5; cut--)
         if (n > cut && !strncmp(s + n - cut, "skills", cut))
             found = skill_by_folded(e, s, n - cut);
-    sb_free(&f);
     return found;
+}
+
+/* Fold every skill's names once, for model_skill_by_name. */
+static void build_names(loader *L)
+{
+    dbt_engine *e = L->e;
+    int total = 0;
+    for (int i = 0; i < e->nskills; i++)
+        total += 2 + e->skills[i].naliases;
+    e->names = ar_alloc(L->a, ((size_t)total + 1) * sizeof *e->names);
+    strbuf f;
+    sb_init(&f);
+    for (int i = 0; i < e->nskills; i++) {
+        const skill *s = &e->skills[i];
+        for (int k = -2; k < s->naliases; k++) {
+            const char *nm = k == -2 ? s->id : k == -1 ? s->title : s->aliases[k];
+            sb_clear(&f);
+            text_fold_name(nm, strlen(nm), &f);
+            if (f.oom) {
+                sb_free(&f);
+                longjmp(L->oom, 1);
+            }
+            if (!f.len)
+                continue;
+            struct skill_name *sn = &e->names[e->nnames++];
+            sn->folded = ar_strndup(L->a, f.s, f.len);
+            sn->len = f.len;
+            sn->skill = i;
+            if (f.len > e->max_name)
+                e->max_name = f.len;
+        }
+    }
+    sb_free(&f);
 }
 
 size_t dbt_engine_skill_count(const dbt_engine *e) { return e ? (size_t)e->nskills : 0; }

@@ -201,6 +201,13 @@ struct dbt_engine {
     int max_captures;       /* the most capture groups of any pattern */
     rule_index *triggers;   /* every skill's triggers, in skill order */
     pcre2_match_context *mctx; /* match limits, shared by every session */
+    struct skill_name {
+        const char *folded;   /* id, title or alias, folded (text_fold_name) */
+        size_t len;
+        int skill;
+    } *names;
+    int nnames;
+    size_t max_name;        /* the longest folded name */
 };
 
 /* Look-ups shared by the loader, the checks and the turn. */

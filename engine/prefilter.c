@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { RQ_MAX = 16, LIT_MAX = 48, LIT_MIN = 3 };
+enum { RQ_MAX = 48, LIT_MAX = 32, LIT_MIN = 2, KEY_MAX = 6 };
 
 /* A requirement: one of n literals must occur. n == 0: none. */
 typedef struct req {
@@ -207,7 +207,7 @@ static void parse_seq(parser *p, req *best)
         }
         if (c == '(') {
             flush(&r, best);
-            if (++p->depth > 40) {
+            if (++p->depth > 16) {
                 p->bail = true;
                 break;
             }
@@ -318,11 +318,13 @@ bool pf_requirement(const char *pattern, strbuf *out)
     return !out->oom;
 }
 
-static uint32_t hash3(const char *s)
+/* FNV-1a over the `k` bytes that end at `end`, read backwards, so that the
+ * query can extend one hash a byte at a time. */
+static uint32_t hash_back(const char *end, uint32_t k)
 {
     uint32_t h = 2166136261u;
-    for (int i = 0; i < 3; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    for (uint32_t i = 1; i <= k; i++)
+        h = (h ^ (unsigned char)end[-(long)i]) * 16777619u;
     return h;
 }
 
@@ -396,8 +398,10 @@ prefilter *pf_build(arena *a, const char *const *patterns, uint32_t n)
     pf->buckets = ar_alloc(a, pf->nbuckets * sizeof *pf->buckets);
     memset(pf->buckets, 0xFF, pf->nbuckets * sizeof *pf->buckets);
     for (uint32_t k = 0; k < pf->nlits; k++) {
-        uint32_t h = hash3(pf->lits[k].s) & (pf->nbuckets - 1);
-        pf->lits[k].next = pf->buckets[h];
+        pf_lit *l = &pf->lits[k];
+        l->key = l->len < KEY_MAX ? l->len : KEY_MAX;
+        uint32_t h = hash_back(l->s + l->len, l->key) & (pf->nbuckets - 1);
+        l->next = pf->buckets[h];
         pf->buckets[h] = k;
     }
     return pf;
@@ -448,12 +452,20 @@ void pf_candidates(const prefilter *pf, const char *lower, size_t len, u32vec *o
     out->all = false;
     scratch->n = 0;
     bool ok = true;
-    for (size_t p = 0; ok && p + LIT_MIN <= len; p++) {
-        uint32_t h = hash3(lower + p) & (pf->nbuckets - 1);
-        for (uint32_t k = pf->buckets[h]; ok && k != UINT32_MAX; k = pf->lits[k].next) {
-            const pf_lit *l = &pf->lits[k];
-            if (l->len <= len - p && !memcmp(l->s, lower + p, l->len))
-                ok = push(scratch, k);
+    uint32_t mask = pf->nbuckets - 1;
+    /* Every literal that ends at byte `e`: extend a hash backwards over the
+     * last 1..KEY_MAX bytes and look each length up. */
+    for (size_t e = 1; ok && e <= len; e++) {
+        uint32_t h = 2166136261u;
+        for (uint32_t k = 1; ok && k <= KEY_MAX && k <= e; k++) {
+            h = (h ^ (unsigned char)lower[e - k]) * 16777619u;
+            if (k < LIT_MIN)
+                continue;
+            for (uint32_t i = pf->buckets[h & mask]; ok && i != UINT32_MAX; i = pf->lits[i].next) {
+                const pf_lit *l = &pf->lits[i];
+                if (l->key == k && l->len <= e && !memcmp(l->s, lower + e - l->len, l->len))
+                    ok = push(scratch, i);
+            }
         }
     }
     sort_unique(scratch);

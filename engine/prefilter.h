@@ -5,7 +5,7 @@
  * a pattern can only match an input that contains one of its required
  * literals. At load, each pattern of a rule list gets its requirement (a set
  * of literals, one of which must occur), and the literals are indexed by
- * their first three letters. At a turn, one pass over the input finds the
+ * their last few letters. At a turn, one pass over the input finds the
  * literals present, which name the only patterns worth running; patterns
  * with no requirement are always run. Candidates come back in list order, so
  * "first rule that matches wins" holds exactly, and the cost of a turn grows
@@ -21,8 +21,9 @@
 #include "util.h"
 
 typedef struct pf_lit {
-    const char *s;     /* lowercase ASCII, at least 3 bytes */
+    const char *s;     /* lowercase ASCII, at least 2 bytes */
     uint32_t len;
+    uint32_t key;      /* how many of its last bytes the bucket is hashed from */
     uint32_t *items;   /* the items that require it, ascending */
     uint32_t nitems, cap;
     uint32_t next;     /* next literal in the same bucket, or UINT32_MAX */
@@ -34,7 +35,7 @@ typedef struct prefilter {
     uint32_t nalways;
     pf_lit *lits;
     uint32_t nlits;
-    uint32_t *buckets; /* trigram hash -> first literal, or UINT32_MAX */
+    uint32_t *buckets; /* hash of a literal's last bytes -> first literal, or UINT32_MAX */
     uint32_t nbuckets; /* a power of two */
 } prefilter;
 

@@ -82,7 +82,7 @@ static bool capture(const dbt_session *s, const capture_ctx *cx, const char *nam
             return false;
     }
     size_t off, len;
-    if (!pat_group(&s->m, (unsigned)g, &off, &len))
+    if (!pat_group(&s->w->m, (unsigned)g, &off, &len))
         return false;
     *val = cx->subject + off;
     *vlen = len;
@@ -143,7 +143,11 @@ void render_template(dbt_session *s, const char *t, const capture_ctx *cx, bool 
             continue;
         }
         if (t[i] != '{') {
-            sb_addc(out, t[i]);
+            size_t j = i + 1;
+            while (t[j] && t[j] != '{' && t[j] != '}')
+                j++;
+            sb_addn(out, t + i, j - i);
+            i = j - 1;
             continue;
         }
         size_t a = i + 1;

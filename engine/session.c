@@ -52,13 +52,7 @@ void dbt_session_free(dbt_session *s)
     if (!s)
         return;
     session_clear_vars(s);
-    matcher_free(&s->m);
-    sb_free(&s->in);
-    sb_free(&s->lower);
-    u32_free(&s->cand);
-    u32_free(&s->lits);
     sb_free(&s->out);
-    sb_free(&s->scratch);
     mem_free(s);
 }
 
@@ -94,7 +88,7 @@ bool session_set_var(dbt_session *s, const char *name, const char *value)
     size_t n = utf8_cut(value, strlen(value), SESSION_MAX_VALUE);
     char *v = mem_strndup(value, n);
     if (!v) {
-        s->scratch.oom = true;
+        s->oom = true;
         return false;
     }
     for (int i = 0; i < s->nvars; i++)
@@ -112,7 +106,7 @@ bool session_set_var(dbt_session *s, const char *name, const char *value)
         var *nv = mem_realloc(s->vars, (size_t)cap * sizeof *nv);
         if (!nv) {
             mem_free(v);
-            s->scratch.oom = true;
+            s->oom = true;
             return false;
         }
         s->vars = nv;
@@ -121,7 +115,7 @@ bool session_set_var(dbt_session *s, const char *name, const char *value)
     char *nm = mem_strndup(name, strlen(name));
     if (!nm) {
         mem_free(v);
-        s->scratch.oom = true;
+        s->oom = true;
         return false;
     }
     s->vars[s->nvars].name = nm;
@@ -204,11 +198,13 @@ static bool frame_from(const dbt_engine *e, json_t *j, frame *f)
     const char *st = json_string_value(json_array_get(j, 1));
     if (!sk || !st)
         return false;
-    f->skill = model_find_skill(e, sk);
-    if (f->skill < 0)
+    int k = model_find_skill(e, sk);
+    if (k < 0)
         return false;
-    f->step = model_find_step(&e->skills[f->skill], st);
-    return f->step >= 0;
+    int n = model_find_step(&e->skills[k], st);
+    f->skill = (int16_t)k;
+    f->step = (int16_t)n;
+    return n >= 0;
 }
 
 dbt_session *dbt_session_restore(const dbt_engine *e, const char *js, dbt_error *err)

@@ -5,6 +5,8 @@
 #ifndef DBT_SESSION_H
 #define DBT_SESSION_H
 
+#include <stdint.h>
+
 #include "model.h"
 #include "pattern.h"
 #include "util.h"
@@ -26,8 +28,18 @@ typedef struct var {
 typedef enum trace_kind { TRACE_STEP, TRACE_RULE } trace_kind;
 
 typedef struct frame {
-    int skill, step;
+    int16_t skill, step;   /* the loader keeps both under 32768 */
 } frame;
+
+/* What a turn works with and drops at its end, so that an idle session
+ * holds little more than its reply and variables. */
+typedef struct turn_work {
+    matcher m;               /* match state of the last match */
+    strbuf in;               /* cleaned input */
+    strbuf lower;            /* the same, ASCII-lowercased, for the prefilter */
+    u32vec cand, lits;       /* prefilter candidates and working space */
+    strbuf scratch;
+} turn_work;
 
 struct dbt_session {
     const dbt_engine *e;
@@ -43,12 +55,9 @@ struct dbt_session {
     unsigned long counter;   /* turns taken; rotates text variants */
     bool ended;
 
-    matcher m;               /* match state of the last match (during a turn) */
-    strbuf in;               /* cleaned input of this turn */
-    strbuf lower;            /* the same, ASCII-lowercased, for the prefilter */
-    u32vec cand, lits;       /* prefilter candidates and working space */
-    strbuf out;              /* reply text being built */
-    strbuf scratch;
+    struct turn_work *w;     /* working state, only during a turn, else NULL */
+    bool oom;                /* memory ran out during this call */
+    strbuf out;              /* reply text */
     dbt_reply reply;
 
     /* Coverage for `dbtcoach test --coverage`: told of every step entered

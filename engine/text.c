@@ -98,11 +98,40 @@ static utf8proc_int32_t fold_punct(utf8proc_int32_t cp)
     }
 }
 
+/* Printable ASCII needs no decoding or normalization: only white space. */
+static bool plain_ascii(const char *in, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)in[i];
+        if (c >= 0x7F || (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == '`')
+            return false;
+    }
+    return true;
+}
+
 bool text_clean(const char *in, size_t len, size_t max, strbuf *out)
 {
     sb_clear(out);
     if (len > max)
         len = max;
+    if (plain_ascii(in, len)) {
+        bool space = false;
+        for (size_t i = 0; i < len; i++) {
+            char c = in[i];
+            if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+                space = out->len > 0;
+                continue;
+            }
+            if (space) {
+                sb_addc(out, ' ');
+                space = false;
+            }
+            sb_addc(out, c);
+        }
+        if (!out->s)
+            sb_addn(out, "", 0);
+        return !out->oom;
+    }
     strbuf tmp;
     sb_init(&tmp);
     strip((const unsigned char *)in, len, &tmp);

@@ -100,8 +100,8 @@ static void push_history(dbt_session *s)
         memmove(s->history, s->history + 1, (SESSION_MAX_HISTORY - 1) * sizeof *s->history);
         s->nhistory--;
     }
-    s->history[s->nhistory].skill = s->skill;
-    s->history[s->nhistory].step = s->step;
+    s->history[s->nhistory].skill = (int16_t)s->skill;
+    s->history[s->nhistory].step = (int16_t)s->step;
     s->nhistory++;
 }
 
@@ -138,8 +138,8 @@ static void enter_step(dbt_session *s, int sk, int stepi, const capture_ctx *cx,
 static void start_skill(dbt_session *s, int sk, int stepi, bool call)
 {
     if (call && s->mode == MODE_SKILL && s->depth < SESSION_MAX_STACK) {
-        s->stack[s->depth].skill = s->skill;
-        s->stack[s->depth].step = s->step;
+        s->stack[s->depth].skill = (int16_t)s->skill;
+        s->stack[s->depth].step = (int16_t)s->step;
         s->depth++;
     } else {
         s->depth = 0;
@@ -154,12 +154,12 @@ static void run_rule(dbt_session *s, const rule *r, const capture_ctx *cx)
     if (s->trace)
         s->trace(s->trace_ud, TRACE_RULE, r);
     for (int i = 0; i < r->nsets; i++) {
-        sb_clear(&s->scratch);
-        render_template(s, r->sets[i].tmpl, cx, false, &s->scratch);
+        sb_clear(&s->w->scratch);
+        render_template(s, r->sets[i].tmpl, cx, false, &s->w->scratch);
         /* A rating typed as a word ("eight") is kept as digits, so it reads
          * the same as one typed as a number when it is said back. */
         double v;
-        const char *val = sb_str(&s->scratch);
+        const char *val = sb_str(&s->w->scratch);
         char digits[8];
         if (val[0] && !(val[0] >= '0' && val[0] <= '9') && text_number(val, &v)) {
             snprintf(digits, sizeof digits, "%d", (int)v);
@@ -193,12 +193,12 @@ static void run_rule(dbt_session *s, const rule *r, const capture_ctx *cx)
  * is left in the session's matcher and described by `cx`. */
 static bool fires(dbt_session *s, const rule *r, int pat, capture_ctx *cx, bool *matched)
 {
-    const char *text = sb_str(&s->in);
+    const char *text = sb_str(&s->w->in);
     *cx = no_capture;
     cx->subject = text;
     *matched = true;
     if (pat >= 0) {
-        if (pat_match(r->pats[pat], text, s->in.len, 0, &s->m) != PM_MATCH) {
+        if (pat_match(r->pats[pat], text, s->w->in.len, 0, &s->w->m) != PM_MATCH) {
             *matched = false;
             return false;
         }
@@ -228,10 +228,10 @@ static const rule *first_rule(dbt_session *s, const rule *rules, int n, const ru
         }
         return NULL;
     }
-    size_t cnt = rx_candidates(rx, sb_str(&s->lower), s->lower.len, &s->cand, &s->lits);
+    size_t cnt = rx_candidates(rx, sb_str(&s->w->lower), s->w->lower.len, &s->w->cand, &s->w->lits);
     const rule *dead = NULL;
     for (size_t k = 0; k < cnt; k++) {
-        const flat_entry *fe = &rx->e[rx_entry(&s->cand, k)];
+        const flat_entry *fe = &rx->e[rx_entry(&s->w->cand, k)];
         if (fe->r == dead || (skip >= 0 && fe->tag == skip))
             continue;
         if (fires(s, fe->r, fe->pat, cx, &matched)) {
@@ -263,7 +263,7 @@ static bool route(dbt_session *s)
 {
     const dbt_engine *e = s->e;
     int current = s->mode == MODE_SKILL ? s->skill : -1;
-    int byname = model_skill_by_name(e, s->in.s, s->in.len);
+    int byname = model_skill_by_name(e, s->w->in.s, s->w->in.len);
     if (byname >= 0 && byname != current) {
         start_skill(s, byname, e->skills[byname].start, false);
         return true;
@@ -349,7 +349,7 @@ static bool command_run(dbt_session *s, const command *c, const capture_ctx *mcx
     case CMD_PRACTICE: {
         int g = pat_group_number(mcx->pat, "name");
         size_t off, len;
-        if (g < 0 || !pat_group(&s->m, (unsigned)g, &off, &len))
+        if (g < 0 || !pat_group(&s->w->m, (unsigned)g, &off, &len))
             return false;
         int k = model_skill_by_name(e, mcx->subject + off, len);
         if (k < 0)
@@ -376,10 +376,10 @@ static bool command_run(dbt_session *s, const command *c, const capture_ctx *mcx
 static bool try_commands(dbt_session *s)
 {
     const dbt_engine *e = s->e;
-    const char *text = sb_str(&s->in);
+    const char *text = sb_str(&s->w->in);
     for (int i = 0; i < e->coach.ncommands; i++) {
         const command *c = &e->coach.commands[i];
-        if (!c->r.npats || pat_match(c->r.pats[0], text, s->in.len, 0, &s->m) != PM_MATCH)
+        if (!c->r.npats || pat_match(c->r.pats[0], text, s->w->in.len, 0, &s->w->m) != PM_MATCH)
             continue;
         capture_ctx cx = no_capture;
         cx.pat = c->r.pats[0];
@@ -404,31 +404,35 @@ static void crisis_reply(dbt_session *s, int cat)
     s->reply.category = e->crisis.cats[cat].id;
 }
 
-/* Give back what only a turn needs, so an idle session stays small: the
- * match data always, working buffers when a long input made them large. */
+/* Give back what only a turn needs, so an idle session holds little more
+ * than its reply and variables: thousands of sessions wait between turns for
+ * every one that is taking a turn. */
 static void release(dbt_session *s)
 {
-    matcher_free(&s->m);
-    if (s->in.cap > 1024) {
-        sb_free(&s->in);
-        sb_free(&s->lower);
-    }
-    if (s->scratch.cap > 1024)
-        sb_free(&s->scratch);
-    if (s->cand.cap > 256) {
-        u32_free(&s->cand);
-        u32_free(&s->lits);
-    }
+    turn_work *w = s->w;
+    if (!w)
+        return;
+    if (w->scratch.oom)
+        s->oom = true;
+    matcher_free(&w->m);
+    sb_free(&w->in);
+    sb_free(&w->lower);
+    sb_free(&w->scratch);
+    u32_free(&w->cand);
+    u32_free(&w->lits);
+    s->w = NULL;
 }
 
 static const dbt_reply *finish(dbt_session *s)
 {
     release(s);
-    if (s->out.oom || s->scratch.oom) {
+    if (s->out.oom || s->oom) {
+        s->oom = false;
         sb_clear(&s->out);
         s->reply.text = "Sorry, something went wrong on my side (out of memory). Please try "
                         "again in a moment.";
     } else {
+        sb_shrink(&s->out);
         s->reply.text = sb_str(&s->out);
     }
     if (s->mode == MODE_SKILL) {
@@ -444,38 +448,41 @@ const dbt_reply *dbt_session_turn(dbt_session *s, const char *text)
     if (!s)
         return NULL;
     const dbt_engine *e = s->e;
+    turn_work work;
+    memset(&work, 0, sizeof work);
+    s->w = &work;
     reply_reset(s);
     s->counter++;
     if (!text)
         text = "";
     size_t raw = strlen(text);
-    if (!matcher_init(&s->m, (unsigned)e->max_captures, e->mctx) ||
-        !text_clean(text, raw, TEXT_MAX_SCREEN, &s->in)) {
+    if (!matcher_init(&s->w->m, (unsigned)e->max_captures, e->mctx) ||
+        !text_clean(text, raw, TEXT_MAX_SCREEN, &s->w->in)) {
         s->out.oom = true;
         return finish(s);
     }
     s->ended = false;
 
-    sb_clear(&s->lower);
-    sb_addn(&s->lower, s->in.s, s->in.len);
-    for (size_t i = 0; i < s->lower.len; i++)
-        if (s->lower.s[i] >= 'A' && s->lower.s[i] <= 'Z')
-            s->lower.s[i] = (char)(s->lower.s[i] - 'A' + 'a');
-    if (s->lower.oom) {
+    sb_clear(&s->w->lower);
+    sb_addn(&s->w->lower, s->w->in.s, s->w->in.len);
+    for (size_t i = 0; i < s->w->lower.len; i++)
+        if (s->w->lower.s[i] >= 'A' && s->w->lower.s[i] <= 'Z')
+            s->w->lower.s[i] = (char)(s->w->lower.s[i] - 'A' + 'a');
+    if (s->w->lower.oom) {
         s->out.oom = true;
         return finish(s);
     }
-    int cat = crisis_screen(e, &s->m, s->in.s, s->lower.s, s->in.len, &s->cand, &s->lits);
+    int cat = crisis_screen(e, &s->w->m, s->w->in.s, s->w->lower.s, s->w->in.len, &s->w->cand, &s->w->lits);
     if (cat >= 0) {
         crisis_reply(s, cat);
         return finish(s);
     }
-    if (s->in.len > TEXT_MAX_INPUT) {
+    if (s->w->in.len > TEXT_MAX_INPUT) {
         say(s, &e->coach.too_long, NULL);
         reoffer(s);
         return finish(s);
     }
-    if (s->in.len == 0) {
+    if (s->w->in.len == 0) {
         const step *st = cur_step(s);
         say(s, st && st->say.n ? &st->say : e->coach.empty.n ? &e->coach.empty : &e->coach.fallback,
             NULL);

@@ -145,4 +145,15 @@ void sb_printf(strbuf *b, const char *fmt, ...)
     va_end(ap);
 }
 
+void sb_shrink(strbuf *b)
+{
+    if (!b->s || b->oom || b->cap <= b->len + 1)
+        return;
+    char *s = mem_realloc(b->s, b->len + 1);
+    if (s) {
+        b->s = s;
+        b->cap = b->len + 1;
+    }
+}
+
 const char *sb_str(const strbuf *b) { return b->s && !b->oom ? b->s : ""; }

@@ -48,6 +48,8 @@ void sb_adds(strbuf *b, const char *s);
 void sb_addc(strbuf *b, char c);
 void sb_printf(strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_vprintf(strbuf *b, const char *fmt, va_list ap);
+/* Give back unused capacity (best effort). */
+void sb_shrink(strbuf *b);
 /* The buffer's string, never NULL ("" when empty). */
 const char *sb_str(const strbuf *b);
 

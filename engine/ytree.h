@@ -25,8 +25,8 @@ struct ynode {
     size_t n;         /* number of items (mappings: twice the number of pairs) */
 };
 
-enum { YTREE_MAX_DEPTH = 32, YTREE_MAX_NODES = 200000 };
-enum { YTREE_MAX_FILE = 4 * 1024 * 1024 };
+enum { YTREE_MAX_DEPTH = 32, YTREE_MAX_NODES = 1000000 };
+enum { YTREE_MAX_FILE = 16 * 1024 * 1024 };
 
 /*
  * Parse `len` bytes of YAML into a tree allocated in `a`. On error returns
