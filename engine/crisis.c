@@ -6,29 +6,78 @@
  * inside an idiom ("this traffic is killing me"). A pattern that runs into
  * the match limits cannot tell, so it screens in.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "session.h"
 
-/* Is [off, off+len) wholly inside a match of some idiom? */
-static bool in_idiom(const dbt_engine *e, matcher *m, const char *text, size_t tlen, size_t off,
-                     size_t len)
+/* Where the idioms match in this turn's input, found once per turn (only
+ * when some crisis pattern matched), sorted by start, with the furthest end
+ * reached so far, so that "is this match inside an idiom?" is a binary
+ * search. Past SPAN_MAX spans the rest are not collected: a crisis match
+ * then may not be excused, which screens in. */
+enum { SPAN_MAX = 4096 };
+
+typedef struct span {
+    size_t a, b;     /* [a, b) */
+    size_t maxb;     /* the largest b of this and every earlier span */
+} span;
+
+typedef struct spans {
+    span *v;
+    size_t n;
+    bool done;
+} spans;
+
+static int cmp_span(const void *x, const void *y)
 {
-    for (int i = 0; i < e->crisis.nidioms; i++) {
+    const span *p = x, *q = y;
+    return p->a < q->a ? -1 : p->a > q->a;
+}
+
+static void find_idioms(const dbt_engine *e, matcher *m, const char *text, size_t tlen, spans *sp)
+{
+    sp->done = true;
+    sp->v = mem_alloc(SPAN_MAX * sizeof *sp->v);
+    if (!sp->v)
+        return; /* no idiom can excuse anything: screen in */
+    for (int i = 0; i < e->crisis.nidioms && sp->n < SPAN_MAX; i++) {
         const rule *r = &e->crisis.idioms[i];
-        for (int k = 0; k < r->npats; k++) {
+        for (int k = 0; k < r->npats && sp->n < SPAN_MAX; k++) {
             size_t start = 0;
-            while (start <= tlen && pat_match(r->pats[k], text, tlen, start, m) == PM_MATCH) {
+            while (sp->n < SPAN_MAX && start <= tlen &&
+                   pat_match(r->pats[k], text, tlen, start, m) == PM_MATCH) {
                 size_t a, n;
                 if (!pat_group(m, 0, &a, &n))
                     break;
-                if (a <= off && off + len <= a + n)
-                    return true;
+                sp->v[sp->n].a = a;
+                sp->v[sp->n].b = a + n;
+                sp->n++;
                 start = a + (n ? n : 1);
             }
         }
     }
-    return false;
+    qsort(sp->v, sp->n, sizeof *sp->v, cmp_span);
+    size_t maxb = 0;
+    for (size_t i = 0; i < sp->n; i++) {
+        if (sp->v[i].b > maxb)
+            maxb = sp->v[i].b;
+        sp->v[i].maxb = maxb;
+    }
+}
+
+/* Is [off, off+len) wholly inside some idiom's match? */
+static bool in_idiom(const spans *sp, size_t off, size_t len)
+{
+    size_t lo = 0, hi = sp->n; /* the spans starting at or before off: [0, lo) */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (sp->v[mid].a <= off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo > 0 && sp->v[lo - 1].maxb >= off + len;
 }
 
 /* Next byte offset after a UTF-8 character starting at `i`. */
@@ -46,29 +95,40 @@ int crisis_screen(const dbt_engine *e, matcher *m, const char *text, const char 
     const rule_index *rx = e->crisis.rx;
     if (!rx)
         return -1;
+    spans sp = {NULL, 0, false};
+    int found = -1;
     size_t n = rx_candidates(rx, lower, len, cand, lits);
-    for (size_t k = 0; k < n; k++) {
+    for (size_t k = 0; k < n && found < 0; k++) {
         const flat_entry *fe = &rx->e[rx_entry(cand, k)];
         if (fe->pat < 0)
             continue;
         size_t start = 0;
-        for (;;) {
+        while (found < 0) {
             pat_result pr = pat_match(fe->r->pats[fe->pat], text, len, start, m);
-            if (pr == PM_LIMIT)
-                return fe->tag; /* cannot tell: screen in */
             if (pr == PM_NOMATCH)
                 break;
-            size_t off, mlen;
-            if (!pat_group(m, 0, &off, &mlen))
-                return fe->tag;
-            if (!e->crisis.nidioms || !in_idiom(e, m, text, len, off, mlen))
-                return fe->tag;
+            size_t off = 0, mlen = 0;
+            if (pr == PM_LIMIT || !pat_group(m, 0, &off, &mlen)) {
+                found = fe->tag; /* cannot tell: screen in */
+                break;
+            }
+            if (!e->crisis.nidioms) {
+                found = fe->tag;
+                break;
+            }
+            if (!sp.done)
+                find_idioms(e, m, text, len, &sp);
+            if (!in_idiom(&sp, off, mlen)) {
+                found = fe->tag;
+                break;
+            }
             if (off >= len)
                 break;
             start = next_char(text, len, off);
         }
     }
-    return -1;
+    mem_free(sp.v);
+    return found;
 }
 
 static bool serves(const service *sv, const char *cat)

@@ -189,7 +189,10 @@ void render_template(dbt_session *s, const char *t, const capture_ctx *cx, bool 
         } else if (is(name, n, "scope")) {
             sb_adds(out, e->coach.scope);
         } else if (is(name, n, "hotline")) {
-            crisis_hotline_block(e, s->region, cx ? cx->category : -1, out);
+            /* After a crisis reply, the services for what was disclosed. */
+            int cat = cx && cx->category >= 0 ? cx->category
+                      : s->mode == MODE_FOLLOWUP ? s->last_cat : -1;
+            crisis_hotline_block(e, s->region, cat, out);
         } else if (is(name, n, "emergency")) {
             sb_adds(out, e->regions[s->region].emergency);
         } else if (def) {

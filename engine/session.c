@@ -32,6 +32,7 @@ dbt_session *dbt_session_new(const dbt_engine *e, const char *region)
     s->region = pick_region(e, region);
     s->mode = MODE_COACH;
     s->skill = s->step = -1;
+    s->last_cat = -1;
     return s;
 }
 
@@ -161,6 +162,8 @@ char *dbt_session_save(const dbt_session *s)
     json_object_set(root, "history", hist);
     json_object_set(root, "vars", vars);
     json_object_set_new(root, "n", json_integer((json_int_t)s->counter));
+    if (s->last_cat >= 0)
+        json_object_set_new(root, "crisis", json_string(e->crisis.cats[s->last_cat].id));
     if (s->ended)
         json_object_set_new(root, "ended", json_true());
     {
@@ -259,6 +262,17 @@ dbt_session *dbt_session_restore(const dbt_engine *e, const char *js, dbt_error 
     s->region = pick_region(e, json_string_value(region));
     s->counter = n ? (unsigned long)json_integer_value(n) : 0;
     s->ended = json_is_true(json_object_get(root, "ended"));
+    json_t *cat = json_object_get(root, "crisis");
+    if (cat) {
+        const char *id = json_string_value(cat);
+        for (int c = 0; id && c < e->crisis.ncats; c++)
+            if (!strcmp(e->crisis.cats[c].id, id))
+                s->last_cat = c;
+        if (s->last_cat < 0) {
+            why = "'crisis' names no crisis category of this coach";
+            goto bad;
+        }
+    }
     if (!strcmp(mode, "coach"))
         s->mode = MODE_COACH;
     else if (!strcmp(mode, "followup"))

@@ -36,7 +36,8 @@ typedef struct frame {
 typedef struct turn_work {
     matcher m;               /* match state of the last match */
     strbuf in;               /* cleaned input */
-    strbuf lower;            /* the same, ASCII-lowercased, for the prefilter */
+    strbuf folded;           /* the same with look-alike letters made Latin, when any */
+    strbuf lower;            /* that, ASCII-lowercased: for the screen and the prefilter */
     u32vec cand, lits;       /* prefilter candidates and working space */
     strbuf scratch;
 } turn_work;
@@ -53,6 +54,7 @@ struct dbt_session {
     var *vars;               /* grows as variables are set */
     int nvars, capvars;
     unsigned long counter;   /* turns taken; rotates text variants */
+    int last_cat;            /* the crisis category of the last crisis reply, or -1 */
     bool ended;
 
     struct turn_work *w;     /* working state, only during a turn, else NULL */

@@ -179,6 +179,136 @@ bool text_clean(const char *in, size_t len, size_t max, strbuf *out)
     return !out->oom;
 }
 
+/* Letters that look like Latin ones (small capitals, Cyrillic, Greek),
+ * sorted by code point, for text_fold_lookalikes. */
+static const struct {
+    utf8proc_int32_t cp;
+    char ascii;
+} lookalikes[] = {
+        {0x01EB, 'q'},
+        {0x0262, 'g'},
+        {0x026A, 'i'},
+        {0x0274, 'n'},
+        {0x0280, 'r'},
+        {0x028F, 'y'},
+        {0x0299, 'b'},
+        {0x029C, 'h'},
+        {0x029F, 'l'},
+        {0x0391, 'a'},
+        {0x0392, 'b'},
+        {0x0395, 'e'},
+        {0x0396, 'z'},
+        {0x0397, 'h'},
+        {0x0399, 'i'},
+        {0x039A, 'k'},
+        {0x039C, 'm'},
+        {0x039D, 'n'},
+        {0x039F, 'o'},
+        {0x03A1, 'p'},
+        {0x03A4, 't'},
+        {0x03A5, 'y'},
+        {0x03A7, 'x'},
+        {0x03B1, 'a'},
+        {0x03B5, 'e'},
+        {0x03B9, 'i'},
+        {0x03BA, 'k'},
+        {0x03BD, 'v'},
+        {0x03BF, 'o'},
+        {0x03C1, 'p'},
+        {0x03C4, 't'},
+        {0x03C5, 'u'},
+        {0x03C7, 'x'},
+        {0x03C9, 'w'},
+        {0x0405, 's'},
+        {0x0406, 'i'},
+        {0x0408, 'j'},
+        {0x0410, 'a'},
+        {0x0412, 'b'},
+        {0x0415, 'e'},
+        {0x041A, 'k'},
+        {0x041C, 'm'},
+        {0x041D, 'h'},
+        {0x041E, 'o'},
+        {0x0420, 'p'},
+        {0x0421, 'c'},
+        {0x0422, 't'},
+        {0x0423, 'y'},
+        {0x0425, 'x'},
+        {0x0430, 'a'},
+        {0x0435, 'e'},
+        {0x043A, 'k'},
+        {0x043E, 'o'},
+        {0x0440, 'p'},
+        {0x0441, 'c'},
+        {0x0443, 'y'},
+        {0x0445, 'x'},
+        {0x0454, 'e'},
+        {0x0455, 's'},
+        {0x0456, 'i'},
+        {0x0457, 'i'},
+        {0x0458, 'j'},
+        {0x0493, 'f'},
+        {0x04BB, 'h'},
+        {0x04CF, 'l'},
+        {0x0501, 'd'},
+        {0x051B, 'q'},
+        {0x051D, 'w'},
+        {0x1D00, 'a'},
+        {0x1D04, 'c'},
+        {0x1D05, 'd'},
+        {0x1D07, 'e'},
+        {0x1D0A, 'j'},
+        {0x1D0B, 'k'},
+        {0x1D0D, 'm'},
+        {0x1D0F, 'o'},
+        {0x1D18, 'p'},
+        {0x1D1B, 't'},
+        {0x1D1C, 'u'},
+        {0x1D20, 'v'},
+        {0x1D21, 'w'},
+        {0x1D22, 'z'},
+        {0xA730, 'f'},
+        {0xA731, 's'}
+};
+
+bool text_fold_lookalikes(const char *in, size_t len, strbuf *out)
+{
+    sb_clear(out);
+    bool changed = false;
+    for (size_t i = 0; i < len;) {
+        unsigned char c = (unsigned char)in[i];
+        if (c < 0x80) {
+            sb_addc(out, (char)c);
+            i++;
+            continue;
+        }
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)in + i,
+                                              (utf8proc_ssize_t)(len - i), &cp);
+        if (k <= 0) {
+            sb_addc(out, (char)c);
+            i++;
+            continue;
+        }
+        size_t lo = 0, hi = sizeof lookalikes / sizeof lookalikes[0];
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (lookalikes[mid].cp < cp)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < sizeof lookalikes / sizeof lookalikes[0] && lookalikes[lo].cp == cp) {
+            sb_addc(out, lookalikes[lo].ascii);
+            changed = true;
+        } else {
+            sb_addn(out, in + i, (size_t)k);
+        }
+        i += (size_t)k;
+    }
+    return changed;
+}
+
 /* Reflection tables: first person <-> second person. */
 static const struct {
     const char *from, *to;

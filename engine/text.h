@@ -24,6 +24,12 @@ enum { TEXT_MAX_INPUT = 2000, TEXT_MAX_SCREEN = 65536 };
  */
 bool text_clean(const char *in, size_t len, size_t max, strbuf *out);
 
+/* Copy cleaned text into `out` with letters that only look Latin (small
+ * capitals, Cyrillic and Greek look-alikes) replaced by the Latin ones, for
+ * the crisis screen ("ɪ ᴡᴀɴᴛ ᴛᴏ ᴅɪᴇ", "dіe" with a Cyrillic і). Returns
+ * true when anything changed. */
+bool text_fold_lookalikes(const char *in, size_t len, strbuf *out);
+
 /* Append `s` (`len` bytes) to `out` with first and second person swapped:
  * "I am scared of my boss" becomes "you are scared of your boss". */
 void text_reflect(const char *s, size_t len, strbuf *out);

@@ -396,6 +396,7 @@ static void crisis_reply(dbt_session *s, int cat)
     leave_skill(s);
     session_clear_vars(s);
     s->mode = MODE_FOLLOWUP;
+    s->last_cat = cat;
     capture_ctx cx = no_capture;
     cx.category = cat;
     say(s, &e->crisis.cats[cat].say, &cx);
@@ -417,6 +418,7 @@ static void release(dbt_session *s)
     matcher_free(&w->m);
     sb_free(&w->in);
     sb_free(&w->lower);
+    sb_free(&w->folded);
     sb_free(&w->scratch);
     u32_free(&w->cand);
     u32_free(&w->lits);
@@ -463,16 +465,30 @@ const dbt_reply *dbt_session_turn(dbt_session *s, const char *text)
     }
     s->ended = false;
 
-    sb_clear(&s->w->lower);
-    sb_addn(&s->w->lower, s->w->in.s, s->w->in.len);
-    for (size_t i = 0; i < s->w->lower.len; i++)
-        if (s->w->lower.s[i] >= 'A' && s->w->lower.s[i] <= 'Z')
-            s->w->lower.s[i] = (char)(s->w->lower.s[i] - 'A' + 'a');
-    if (s->w->lower.oom) {
+    /* The screen reads the input with look-alike letters made Latin; the
+     * rules read it as typed (the prefilter may use either: folding only
+     * adds ASCII letters, so it never hides a candidate). */
+    turn_work *w = s->w;
+    const char *scr = w->in.s;
+    size_t slen = w->in.len;
+    for (size_t i = 0; i < slen; i++)
+        if ((unsigned char)scr[i] >= 0x80) {
+            if (text_fold_lookalikes(w->in.s, w->in.len, &w->folded)) {
+                scr = sb_str(&w->folded);
+                slen = w->folded.len;
+            }
+            break;
+        }
+    sb_clear(&w->lower);
+    sb_addn(&w->lower, scr, slen);
+    for (size_t i = 0; i < w->lower.len; i++)
+        if (w->lower.s[i] >= 'A' && w->lower.s[i] <= 'Z')
+            w->lower.s[i] = (char)(w->lower.s[i] - 'A' + 'a');
+    if (w->lower.oom || w->folded.oom) {
         s->out.oom = true;
         return finish(s);
     }
-    int cat = crisis_screen(e, &s->w->m, s->w->in.s, s->w->lower.s, s->w->in.len, &s->w->cand, &s->w->lits);
+    int cat = crisis_screen(e, &w->m, scr, w->lower.s, slen, &w->cand, &w->lits);
     if (cat >= 0) {
         crisis_reply(s, cat);
         return finish(s);
