@@ -97,8 +97,8 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
 $(B)/tests/%: tests/unit/%.c $(B)/libdbtcoach.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(DEPS_CFLAGS) $(shell pkg-config --cflags cmocka) -Iengine -o $@ $< \
-	    $(B)/libdbtcoach.a $(DEPS_LIBS) $(shell pkg-config --libs cmocka)
+	$(CC) $(CFLAGS_ALL) -pthread $(DEPS_CFLAGS) $(shell pkg-config --cflags cmocka) -Iengine \
+	    -o $@ $< $(B)/libdbtcoach.a $(DEPS_LIBS) $(shell pkg-config --libs cmocka) -pthread
 
 test: all $(UNIT_BIN)
 	@DBTCOACH_TEST_TOOLS="tmux" sh scripts/install-deps.sh
@@ -110,6 +110,15 @@ asan:
 
 ubsan:
 	$(MAKE) B=build/ubsan OPT="-O1 -g" SAN="-fsanitize=undefined -fno-sanitize-recover=all" test
+
+# The thread test under ThreadSanitizer.
+tsan:
+	$(MAKE) B=build/tsan OPT="-O1 -g" SAN="-fsanitize=thread" build/tsan/tests/test_threads
+	DBTCOACH_SKILLS=skills TSAN_OPTIONS=halt_on_error=1 build/tsan/tests/test_threads
+
+# The minimal C front end in examples/c.
+examples: $(B)/libdbtcoach.a
+	$(MAKE) -C examples/c DBTCOACH_LIB=$(abspath $(B))/libdbtcoach.a
 
 valgrind: all $(UNIT_BIN)
 	@DBTCOACH_TEST_TOOLS="valgrind" sh scripts/install-deps.sh
@@ -146,3 +155,4 @@ uninstall:
 
 clean:
 	rm -rf build
+	-$(MAKE) -C examples/c clean

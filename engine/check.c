@@ -48,6 +48,30 @@ static bool rule_matches(checker *C, const rule *r, const char *text)
     return hit;
 }
 
+/* Does the pattern hit the match limit on inputs known to make nested
+ * repeats backtrack without end? */
+static bool is_slow(checker *C, const pattern *p)
+{
+    static const char *const probes[] = {
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!",
+        "a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a !",
+        "1111111111111111111111111111111111111111111111111111111111111111111111111111111x",
+        "i i i i i i i i i i i i i i i i i i i i i i i i i i i i i i i i i i i i i i i i i",
+    };
+    for (size_t i = 0; i < sizeof probes / sizeof probes[0]; i++) {
+        char buf[400];
+        /* repeat the probe to a few hundred bytes */
+        size_t n = 0, l = strlen(probes[i]);
+        while (n + l < sizeof buf) {
+            memcpy(buf + n, probes[i], l);
+            n += l;
+        }
+        if (pat_match(p, buf, n, 0, &C->m) == PM_LIMIT)
+            return true;
+    }
+    return false;
+}
+
 /* A catch-all rule: no pattern, or one that matches anything (".+"). */
 static bool is_free_text(const rule *r)
 {
@@ -74,6 +98,13 @@ static void check_rules(checker *C, const rule *rules, int n, bool crisis_warn)
                             "gets the crisis reply, not this rule",
                             ex);
         }
+        for (int k = 0; k < r->npats; k++)
+            if (is_slow(C, r->pats[k]))
+                diag_report(C->d, DBT_SEVERITY_WARNING, &r->pos,
+                            "the pattern /%.60s/ can run into the match limit on some inputs "
+                            "(nested repeats such as (a+)+ backtrack without end); when it does, "
+                            "the rule does not fire",
+                            r->pats[k]->src);
         if (r->npats && !r->nexamples && is_free_text(r))
             diag_report(C->d, DBT_SEVERITY_WARNING, &r->pos,
                         "a rule that takes free text needs 'examples:' to show what it is for");

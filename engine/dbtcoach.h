@@ -89,7 +89,9 @@ typedef struct dbt_timer {
 /*
  * What the coach says back. Returned by dbt_session_start and
  * dbt_session_turn; owned by the session and valid until the next call on
- * that session (or until it is freed).
+ * that session (or until it is freed). The strings `category`, `skill`,
+ * `step`, `region` and each of `choices` belong to the engine and live as
+ * long as it does; a choice may be passed straight back to dbt_session_turn.
  */
 typedef struct dbt_reply {
     const char *text;           /* what to show; paragraphs separated by "\n\n" */
@@ -101,6 +103,9 @@ typedef struct dbt_reply {
     size_t n_choices;
     int ended;                  /* non-zero: the person said goodbye */
     dbt_timer timer;            /* a timer to run for the step just entered */
+    int hotlines;               /* non-zero: the text lists crisis lines (a crisis reply,
+                                   or the person asked for them with "help now") */
+    const char *region;         /* the region whose crisis lines the session uses */
 } dbt_reply;
 
 /*

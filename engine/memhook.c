@@ -9,3 +9,5 @@
 void *dbt__malloc(size_t n) { return malloc(n); }
 void *dbt__realloc(void *p, size_t n) { return realloc(p, n); }
 void dbt__free(void *p) { free(p); }
+
+_Thread_local int dbt__in_jit;

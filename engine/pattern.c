@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "memhook.h"
 #include "util.h"
 
 /* Limits per match. A turn runs a few hundred patterns over a short line;
@@ -46,6 +47,11 @@ pattern *pat_compile(const char *src, size_t len, size_t *erroffset, char *msg,
                                      &errcode, &off, cc);
     pcre2_compile_context_free(cc);
     pcre2_general_context_free(gc);
+    if (!code && errcode == PCRE2_ERROR_HEAPLIMIT) {
+        snprintf(msg, msgsize, "out of memory");
+        *erroffset = 0;
+        return NULL;
+    }
     if (!code) {
         PCRE2_UCHAR buf[256];
         if (pcre2_get_error_message(errcode, buf, sizeof buf) < 0)
@@ -55,7 +61,9 @@ pattern *pat_compile(const char *src, size_t len, size_t *erroffset, char *msg,
         return NULL;
     }
     /* JIT is an optimisation: a machine without it still matches. */
+    dbt__in_jit++;
     (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+    dbt__in_jit--;
     pattern *p = mem_alloc(sizeof *p);
     if (!p) {
         pcre2_code_free(code);

@@ -193,6 +193,7 @@ void render_template(dbt_session *s, const char *t, const capture_ctx *cx, bool 
             int cat = cx && cx->category >= 0 ? cx->category
                       : s->mode == MODE_FOLLOWUP ? s->last_cat : -1;
             crisis_hotline_block(e, s->region, cat, out);
+            s->reply.hotlines = 1;
         } else if (is(name, n, "emergency")) {
             sb_adds(out, e->regions[s->region].emergency);
         } else if (def) {

@@ -437,6 +437,7 @@ static const dbt_reply *finish(dbt_session *s)
         sb_shrink(&s->out);
         s->reply.text = sb_str(&s->out);
     }
+    s->reply.region = s->e->regions[s->region].code;
     if (s->mode == MODE_SKILL) {
         const skill *sk = &s->e->skills[s->skill];
         s->reply.skill = sk->id;

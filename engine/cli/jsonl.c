@@ -128,6 +128,10 @@ static json_t *reply_json(const char *id, const dbt_reply *r)
                           "skill", r->skill ? json_string(r->skill) : json_null(),
                           "step", r->step ? json_string(r->step) : json_null(),
                           "choices", choices, "ended", r->ended);
+    if (o) {
+        json_object_set_new(o, "hotlines", json_boolean(r->hotlines));
+        json_object_set_new(o, "region", json_string(r->region));
+    }
     if (o && r->timer.kind == DBT_TIMER_COUNTDOWN)
         json_object_set_new(o, "timer", json_pack("{s:s,s:i}", "kind", "countdown", "seconds",
                                                   r->timer.seconds));
