@@ -100,7 +100,17 @@ $(B)/tests/%: tests/unit/%.c $(B)/libdbtcoach.a $(wildcard tests/unit/*.h)
 	$(CC) $(CFLAGS_ALL) -pthread $(DEPS_CFLAGS) $(shell pkg-config --cflags cmocka) -Iengine \
 	    -o $@ $< $(B)/libdbtcoach.a $(DEPS_LIBS) $(shell pkg-config --libs cmocka) -pthread
 
-test: all $(UNIT_BIN)
+# Fuzz harnesses, replayed over their seeds and past crashes in `make test`.
+FUZZERS = turn load restore jsonl
+REPLAY_BIN = $(FUZZERS:%=$(B)/replay/fuzz_%)
+FUZZ_EXTRA_jsonl = engine/cli/jsonl.c
+
+$(B)/replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(B)/libdbtcoach.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(DEPS_CFLAGS) -Iengine -Iengine/cli -o $@ $< tests/fuzz/replay.c \
+	    $(FUZZ_EXTRA_$*) $(B)/libdbtcoach.a $(DEPS_LIBS)
+
+test: all $(UNIT_BIN) $(REPLAY_BIN)
 	@DBTCOACH_TEST_TOOLS="tmux" sh scripts/install-deps.sh
 	@sh tests/run.sh $(B)
 
@@ -110,6 +120,31 @@ asan:
 
 ubsan:
 	$(MAKE) B=build/ubsan OPT="-O1 -g" SAN="-fsanitize=undefined -fno-sanitize-recover=all" test
+
+# libFuzzer, with ASan and UBSan: each harness for FUZZ_SECONDS. New inputs go
+# to build/fuzz/corpus-NAME; a crash is saved as build/fuzz/NAME-crash-*, to be
+# copied into tests/fuzz/regressions/NAME once fixed.
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+
+fuzz: $(DEPSTAMP)
+	@mkdir -p build/fuzz
+	@for f in $(FUZZERS); do \
+	    extra=""; [ $$f = jsonl ] && extra="engine/cli/jsonl.c"; \
+	    $(FUZZ_CC) $(FUZZ_FLAGS) -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+	        $(DEPS_CFLAGS) -Iengine -Iengine/cli -o build/fuzz/fuzz_$$f \
+	        tests/fuzz/fuzz_$$f.c $(ENGINE_SRC) engine/memhook.c $$extra $(DEPS_LIBS) || exit 1; \
+	done
+	@for f in $(FUZZERS); do \
+	    mkdir -p build/fuzz/corpus-$$f; \
+	    echo "--- fuzz_$$f for $(FUZZ_SECONDS) s"; \
+	    DBTCOACH_SKILLS=skills build/fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+	        -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix=build/fuzz/$$f- \
+	        build/fuzz/corpus-$$f tests/fuzz/seeds/$$f 2>build/fuzz/$$f.log || \
+	        { tail -50 build/fuzz/$$f.log; exit 1; }; \
+	    grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb)|cov: " build/fuzz/$$f.log | tail -3; \
+	done
 
 # The thread test under ThreadSanitizer.
 tsan:

@@ -5,7 +5,7 @@
 set -u
 B=${1:-build}
 shift 2>/dev/null || true
-SUITES=${*:-"unit transcripts cli pty"}
+SUITES=${*:-"unit transcripts fuzz cli pty"}
 passed=0
 failed=0
 log=$(mktemp)
@@ -64,6 +64,16 @@ for suite in $SUITES; do
         ;;
     transcripts)
         run_suite "transcripts" $VG "$B/dbtcoach" --skills skills test tests/transcripts
+        ;;
+    fuzz)
+        for f in "$B"/replay/fuzz_*; do
+            [ -x "$f" ] || continue
+            name=${f##*/fuzz_}
+            files=$(find tests/fuzz/seeds/"$name" tests/fuzz/regressions/"$name" -type f 2>/dev/null)
+            [ -n "$files" ] || continue
+            # shellcheck disable=SC2086
+            run_suite "fuzz replay $name" $VG "$f" $files
+        done
         ;;
     cli)
         for t in tests/cli/*.sh; do

@@ -31,6 +31,13 @@ void cli_print_diag(FILE *out, int severity, const dbt_error *e, bool color);
 int repl_run(dbt_engine **e, const cli_opts *o);
 int plain_run(dbt_engine *e, const cli_opts *o);
 int jsonl_run(dbt_engine *e, const cli_opts *o);
+
+/* The JSON-lines reader, one line at a time (for jsonl_run and the fuzzer):
+ * replies go to `out`. `line` is `n` bytes and is modified. */
+typedef struct jsonl jsonl;
+jsonl *jsonl_new(dbt_engine *e, const cli_opts *o, FILE *out);
+void jsonl_line(jsonl *j, char *line, size_t n, long lineno);
+void jsonl_free(jsonl *j);
 int test_main(int argc, char **argv, const cli_opts *o);
 int check_main(int argc, char **argv, const cli_opts *o);
 int graph_main(int argc, char **argv, const cli_opts *o);

@@ -95,17 +95,20 @@ static void drop(table *t, entry **p)
     t->n--;
 }
 
+static FILE *out_fp; /* where replies go: stdout, or what the caller chose */
+
 static void emit(json_t *o)
 {
+    FILE *f = out_fp ? out_fp : stdout;
     char *s = json_dumps(o, JSON_COMPACT);
     if (s) {
-        fputs(s, stdout);
+        fputs(s, f);
         free(s);
     } else {
-        fputs("{\"error\":\"out of memory\"}", stdout);
+        fputs("{\"error\":\"out of memory\"}", f);
     }
-    fputc('\n', stdout);
-    fflush(stdout);
+    fputc('\n', f);
+    fflush(f);
     json_decref(o);
 }
 
@@ -251,10 +254,52 @@ static void handle(dbt_engine *e, const cli_opts *o, table *t, const char *line,
     json_decref(req);
 }
 
+struct jsonl {
+    dbt_engine *e;
+    const cli_opts *o;
+    table t;
+};
+
+jsonl *jsonl_new(dbt_engine *e, const cli_opts *o, FILE *out)
+{
+    jsonl *j = calloc(1, sizeof *j);
+    if (!j || !grow(&j->t)) {
+        free(j);
+        return NULL;
+    }
+    j->e = e;
+    j->o = o;
+    out_fp = out;
+    return j;
+}
+
+void jsonl_line(jsonl *j, char *line, size_t n, long lineno)
+{
+    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        line[--n] = '\0';
+    if (n != strlen(line))
+        emit_error(lineno, NULL, "a request line must not contain NUL bytes");
+    else if (!n)
+        emit_error(lineno, NULL, "empty line: each line must be one JSON object");
+    else
+        handle(j->e, j->o, &j->t, line, lineno);
+}
+
+void jsonl_free(jsonl *j)
+{
+    if (!j)
+        return;
+    for (size_t i = 0; i < j->t.nb; i++)
+        while (j->t.b[i])
+            drop(&j->t, &j->t.b[i]);
+    free(j->t.b);
+    free(j);
+}
+
 int jsonl_run(dbt_engine *e, const cli_opts *o)
 {
-    table t = {0};
-    if (!grow(&t)) {
+    jsonl *j = jsonl_new(e, o, stdout);
+    if (!j) {
         fprintf(stderr, "dbtcoach: out of memory\n");
         return 1;
     }
@@ -262,24 +307,9 @@ int jsonl_run(dbt_engine *e, const cli_opts *o)
     size_t cap = 0;
     ssize_t n;
     long lineno = 0;
-    while ((n = getline(&line, &cap, stdin)) >= 0) {
-        lineno++;
-        while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-            line[--n] = '\0';
-        if ((size_t)n != strlen(line)) {
-            emit_error(lineno, NULL, "a request line must not contain NUL bytes");
-            continue;
-        }
-        if (!n) {
-            emit_error(lineno, NULL, "empty line: each line must be one JSON object");
-            continue;
-        }
-        handle(e, o, &t, line, lineno);
-    }
+    while ((n = getline(&line, &cap, stdin)) >= 0)
+        jsonl_line(j, line, (size_t)n, ++lineno);
     free(line);
-    for (size_t i = 0; i < t.nb; i++)
-        while (t.b[i])
-            drop(&t, &t.b[i]);
-    free(t.b);
+    jsonl_free(j);
     return 0;
 }

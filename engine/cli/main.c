@@ -115,7 +115,7 @@ int main(int argc, char **argv)
 {
     cli_opts o = {0};
     const char *skills_flag = NULL, *region_flag = NULL;
-    bool jsonl = false, no_color = false;
+    bool json_lines = false, no_color = false;
     /* Global options may stand before or after a sub-command; whatever is
      * not one of them is left, in order, for the sub-command. */
     char **rest = calloc((size_t)argc + 1, sizeof *rest);
@@ -142,7 +142,7 @@ int main(int argc, char **argv)
         } else if (!strncmp(a, "--region=", 9)) {
             region_flag = a + 9;
         } else if (!strcmp(a, "--jsonl")) {
-            jsonl = true;
+            json_lines = true;
         } else if (!strcmp(a, "--no-color")) {
             no_color = true;
         } else if (!strcmp(a, "--history")) {
@@ -188,7 +188,7 @@ int main(int argc, char **argv)
     if (!e)
         return 2;
     int rc;
-    if (jsonl)
+    if (json_lines)
         rc = jsonl_run(e, &o);
     else if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
         rc = repl_run(&e, &o);
