@@ -321,13 +321,59 @@ static void check_skill(checker *C, const skill *s)
     }
 }
 
+/* Commands run before triggers: a trigger example that a command answers
+ * (other than starting this same skill) never reaches the trigger. */
+static void check_triggers_vs_commands(checker *C, int k)
+{
+    const dbt_engine *e = C->e;
+    const skill *s = &e->skills[k];
+    static const char *const cmd_names[CMD__COUNT] = {
+        "help", "menu", "back", "skip", "stop", "quit", "crisis", "explain", "practice", "about"};
+    strbuf in;
+    sb_init(&in);
+    for (int i = 0; i < s->ntriggers; i++) {
+        const rule *r = &s->triggers[i];
+        for (int x = 0; x < r->nexamples; x++) {
+            if (!text_clean(r->examples[x], strlen(r->examples[x]), TEXT_MAX_SCREEN, &in))
+                continue;
+            for (int c = 0; c < e->coach.ncommands; c++) {
+                const command *cmd = &e->coach.commands[c];
+                if (!cmd->r.npats ||
+                    pat_match(cmd->r.pats[0], sb_str(&in), in.len, 0, &C->m) != PM_MATCH)
+                    continue;
+                int other = -2; /* the command acts on its own */
+                if (cmd->kind == CMD_EXPLAIN || cmd->kind == CMD_PRACTICE ||
+                    cmd->kind == CMD_STOP) {
+                    int g = pat_group_number(cmd->r.pats[0], "name");
+                    size_t off, len;
+                    other = g > 0 && pat_group(&C->m, (unsigned)g, &off, &len)
+                                ? model_skill_by_name(e, sb_str(&in) + off, len)
+                                : -1;
+                    if (cmd->kind == CMD_STOP)
+                        other = -1; /* outside an exercise "stop" falls through */
+                    if (other < 0 || (other == k && cmd->kind == CMD_PRACTICE))
+                        continue; /* falls through, or starts this skill anyway */
+                }
+                diag_report(C->d, DBT_SEVERITY_WARNING, &r->ex_pos[x],
+                            "example \"%s\" never reaches this trigger: the '%s' command answers "
+                            "it first",
+                            r->examples[x], cmd_names[cmd->kind]);
+                break;
+            }
+        }
+    }
+    sb_free(&in);
+}
+
 void check_engine(const dbt_engine *e, diagsink *d)
 {
     checker C = {e, d, {0}, {0}, {0}};
     if (!matcher_init(&C.m, (unsigned)e->max_captures, e->mctx))
         return;
-    for (int i = 0; i < e->nskills; i++)
+    for (int i = 0; i < e->nskills; i++) {
         check_skill(&C, &e->skills[i]);
+        check_triggers_vs_commands(&C, i);
+    }
     for (int i = 0; i < e->coach.ncommands; i++)
         check_rules(&C, &e->coach.commands[i].r, 1, false);
     check_rules(&C, e->coach.routes, e->coach.nroutes, true);

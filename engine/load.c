@@ -392,6 +392,8 @@ static cond *parse_cond(loader *L, const ynode *n)
                     return NULL;
                 }
                 t->rhs = ar_strndup(L->a, b, (size_t)(p - b));
+                double num;
+                t->rhs_word = !text_number(t->rhs, &num);
             }
         }
         while (*p == ' ')
@@ -1134,8 +1136,71 @@ static void resolve_rule(loader *L, rule *r, int own)
     }
 }
 
+/* Is `name` set by some rule of `rules`? */
+static bool sets_var(const rule *rules, int n, const char *name)
+{
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < rules[i].nsets; k++)
+            if (!strcmp(rules[i].sets[k].var, name))
+                return true;
+    return false;
+}
+
+static bool engine_sets(const dbt_engine *e, const char *name)
+{
+    for (int i = 0; i < e->nskills; i++) {
+        const skill *s = &e->skills[i];
+        if (sets_var(s->rules, s->nrules, name))
+            return true;
+        for (int j = 0; j < s->nsteps; j++)
+            if (sets_var(s->steps[j].rules, s->steps[j].nrules, name))
+                return true;
+    }
+    return sets_var(e->coach.routes, e->coach.nroutes, name) ||
+           sets_var(e->crisis.followup.rules, e->crisis.followup.nrules, name);
+}
+
+/* A bare word on the right of a comparison is a variable when some rule
+ * sets a variable of that name (or the rule's pattern captures it), and a
+ * literal otherwise: `safe == yes` compares with the word "yes", while
+ * `urge_after < urge_before` fails when urge_before was never set. */
+static void resolve_cond(const dbt_engine *e, cond *c, const rule *r)
+{
+    for (int i = 0; c && i < c->n; i++) {
+        cond_term *t = &c->t[i];
+        if (!t->rhs || !t->rhs_word)
+            continue;
+        bool capture = false;
+        for (int k = 0; r && k < r->npats && !capture; k++)
+            capture = pat_group_number(r->pats[k], t->rhs) > 0;
+        t->rhs_var = capture || engine_sets(e, t->rhs);
+    }
+}
+
+static void resolve_rule_conds(const dbt_engine *e, rule *rules, int n)
+{
+    for (int i = 0; i < n; i++)
+        resolve_cond(e, rules[i].cond, &rules[i]);
+}
+
+static void resolve_conds(dbt_engine *e)
+{
+    for (int i = 0; i < e->nskills; i++) {
+        skill *s = &e->skills[i];
+        resolve_rule_conds(e, s->rules, s->nrules);
+        for (int j = 0; j < s->nsteps; j++) {
+            resolve_rule_conds(e, s->steps[j].rules, s->steps[j].nrules);
+            for (int b = 0; b < s->steps[j].nbranches; b++)
+                resolve_cond(e, s->steps[j].branches[b].cond, NULL);
+        }
+    }
+    resolve_rule_conds(e, e->coach.routes, e->coach.nroutes);
+    resolve_rule_conds(e, e->crisis.followup.rules, e->crisis.followup.nrules);
+}
+
 static void resolve(loader *L)
 {
+    resolve_conds(L->e);
     dbt_engine *e = L->e;
     for (int i = 0; i < e->nskills; i++) {
         skill *s = &e->skills[i];

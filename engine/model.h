@@ -33,6 +33,8 @@ typedef struct cond_term {
     const char *lhs;  /* a variable name */
     cond_op op;
     const char *rhs;  /* a variable name or a literal; NULL for OP_TRUTHY */
+    bool rhs_word;    /* rhs was written as a bare word (not a number or quoted) */
+    bool rhs_var;     /* rhs names a variable or capture: when unset, the term fails */
     bool negate;      /* "not name" */
 } cond_term;
 

@@ -230,8 +230,14 @@ bool cond_eval(dbt_session *s, const cond *c, const capture_ctx *cx)
             all = false;
             continue;
         }
-        if (!value_of(s, cx, t->rhs, &r))
+        if (!value_of(s, cx, t->rhs, &r) || r.len == 0) {
+            if (t->rhs_var) { /* compared with something never set: no */
+                all = false;
+                continue;
+            }
+            sb_clear(&r);
             sb_adds(&r, t->rhs);
+        }
         double x, y;
         int cmp;
         if (text_number(sb_str(&l), &x) && text_number(sb_str(&r), &y))

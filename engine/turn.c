@@ -425,6 +425,32 @@ static void release(dbt_session *s)
     s->w = NULL;
 }
 
+/* Paragraphs that rendered to nothing leave runs of blank lines: keep at
+ * most one blank line between paragraphs, and none at either end. */
+static void tidy(strbuf *b)
+{
+    if (!b->s)
+        return;
+    size_t w = 0, nl = 0;
+    for (size_t r = 0; r < b->len; r++) {
+        char c = b->s[r];
+        if (c == '\n') {
+            /* drop spaces left at the end of the line */
+            while (w > 0 && b->s[w - 1] == ' ')
+                w--;
+            if (w == 0 || ++nl > 2)
+                continue;
+        } else {
+            nl = 0;
+        }
+        b->s[w++] = c;
+    }
+    while (w > 0 && (b->s[w - 1] == '\n' || b->s[w - 1] == ' '))
+        w--;
+    b->len = w;
+    b->s[w] = '\0';
+}
+
 static const dbt_reply *finish(dbt_session *s)
 {
     release(s);
@@ -434,6 +460,7 @@ static const dbt_reply *finish(dbt_session *s)
         s->reply.text = "Sorry, something went wrong on my side (out of memory). Please try "
                         "again in a moment.";
     } else {
+        tidy(&s->out);
         sb_shrink(&s->out);
         s->reply.text = sb_str(&s->out);
     }

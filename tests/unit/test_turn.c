@@ -272,6 +272,38 @@ static void test_jump(void **state)
     assert_string_equal(r->step, "name");
 }
 
+/* A comparison with a variable never set fails, rather than comparing with
+ * the variable's name; a bare word no rule sets is a literal. */
+static void test_conditions_with_unset_variables(void **state)
+{
+    (void)state;
+    char *d = fx_dir();
+    fx_write(d, "dt/cmp.yaml",
+             "id: cmp\ntitle: Cmp\nmodule: mindfulness\nsummary: s\n"
+             "steps:\n  start:\n    say: Number?\n    rules:\n"
+             "      - match: '(?<n>\\d+)'\n        set: {after: '{n}'}\n        goto: check\n"
+             "      - match: '(?<w>yes|no)'\n        set: {answer: '{w}'}\n        goto: word\n"
+             "      - match: never\n        set: {before: '1'}\n        goto: check\n"
+             "  check:\n    branch:\n      - if: after < before\n        goto: lower\n"
+             "      - goto: other\n"
+             "  word:\n    branch:\n      - if: answer == yes\n        goto: lower\n"
+             "      - goto: other\n"
+             "  lower:\n    say: lower\n    end: true\n"
+             "  other:\n    say: other\n    end: true\n");
+    dbt_error err;
+    dbt_engine *e = dbt_engine_load(d, &err);
+    if (!e)
+        fail_msg("%s:%d:%d: %s", err.file, err.line, err.column, err.message);
+    dbt_session *s = dbt_session_new(e, "US");
+    dbt_session_jump(s, "cmp", NULL);
+    assert_string_equal(dbt_session_turn(s, "4")->text, "other");
+    dbt_session_jump(s, "cmp", NULL);
+    assert_string_equal(dbt_session_turn(s, "yes")->text, "lower");
+    dbt_session_free(s);
+    dbt_engine_free(e);
+    fx_rm(d);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -284,6 +316,7 @@ int main(void)
         T(test_empty_and_long_input),     T(test_long_input_still_screened),
         T(test_save_restore_continues),   T(test_restore_rejects_bad_state),
         T(test_region_fallback),          T(test_jump),
+        cmocka_unit_test(test_conditions_with_unset_variables),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
