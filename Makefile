@@ -146,6 +146,22 @@ fuzz: $(DEPSTAMP)
 	    grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb)|cov: " build/fuzz/$$f.log | tail -3; \
 	done
 
+# Static analysis of the C code (no warnings allowed), and formatting.
+TIDY_FLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iengine $(DEPS_CFLAGS)
+C_FILES = engine/*.c engine/*.h engine/cli/*.c engine/cli/*.h tests/unit/*.c tests/unit/*.h \
+          tests/bench/*.c tests/fuzz/*.c examples/c/*.c
+
+lint: $(DEPSTAMP)
+	@command -v clang-tidy >/dev/null && command -v cppcheck >/dev/null || \
+	    DBTCOACH_TEST_TOOLS="clang-tidy cppcheck" sh scripts/install-deps.sh
+	clang-tidy --quiet --warnings-as-errors='*' engine/*.c engine/cli/*.c -- $(TIDY_FLAGS)
+	cppcheck --enable=warning,style,performance,portability --std=c11 --inline-suppr -q \
+	    --error-exitcode=1 -Iengine --suppress=missingIncludeSystem engine
+	clang-format --dry-run --Werror $(C_FILES)
+
+format:
+	clang-format -i $(C_FILES)
+
 # The thread test under ThreadSanitizer.
 tsan:
 	$(MAKE) B=build/tsan OPT="-O1 -g" SAN="-fsanitize=thread" build/tsan/tests/test_threads

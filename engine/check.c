@@ -27,7 +27,8 @@ static bool screened(checker *C, const char *text)
     int c = -1;
     if (text_clean(text, strlen(text), TEXT_MAX_SCREEN, &in)) {
         for (size_t i = 0; i < in.len; i++)
-            sb_addc(&lower, (char)(in.s[i] >= 'A' && in.s[i] <= 'Z' ? in.s[i] - 'A' + 'a' : in.s[i]));
+            sb_addc(&lower,
+                    (char)(in.s[i] >= 'A' && in.s[i] <= 'Z' ? in.s[i] - 'A' + 'a' : in.s[i]));
         c = crisis_screen(C->e, &C->m, in.s, sb_str(&lower), in.len, &C->cand, &C->lits);
     }
     sb_free(&in);
@@ -119,10 +120,11 @@ static void check_rules(checker *C, const rule *rules, int n, bool crisis_warn)
             for (int x = 0; x < r->nexamples && all; x++)
                 all = !q->npats || rule_matches(C, q, r->examples[x]);
             if (all) {
-                diag_report(C->d, DBT_SEVERITY_WARNING, &r->pos,
-                            "this rule can never fire: the rule at line %d catches all its examples "
-                            "first",
-                            q->pos.line);
+                diag_report(
+                    C->d, DBT_SEVERITY_WARNING, &r->pos,
+                    "this rule can never fire: the rule at line %d catches all its examples "
+                    "first",
+                    q->pos.line);
                 break;
             }
         }
@@ -156,7 +158,7 @@ static bool has_name(const names *ns, const char *name, size_t len)
 typedef struct tmpl_ctx {
     checker *C;
     const names *set;
-    const rule *r;   /* the rule whose captures are visible, or NULL */
+    const rule *r; /* the rule whose captures are visible, or NULL */
     const textv *t;
 } tmpl_ctx;
 
@@ -341,17 +343,15 @@ static void check_triggers_vs_commands(checker *C, int k)
                 if (!cmd->r.npats ||
                     pat_match(cmd->r.pats[0], sb_str(&in), in.len, 0, &C->m) != PM_MATCH)
                     continue;
-                int other = -2; /* the command acts on its own */
-                if (cmd->kind == CMD_EXPLAIN || cmd->kind == CMD_PRACTICE ||
-                    cmd->kind == CMD_STOP) {
+                if (cmd->kind == CMD_STOP)
+                    continue; /* outside an exercise "stop" falls through */
+                if (cmd->kind == CMD_EXPLAIN || cmd->kind == CMD_PRACTICE) {
                     int g = pat_group_number(cmd->r.pats[0], "name");
                     size_t off, len;
-                    other = g > 0 && pat_group(&C->m, (unsigned)g, &off, &len)
-                                ? model_skill_by_name(e, sb_str(&in) + off, len)
-                                : -1;
-                    if (cmd->kind == CMD_STOP)
-                        other = -1; /* outside an exercise "stop" falls through */
-                    if (other < 0 || (other == k && cmd->kind == CMD_PRACTICE))
+                    int named = g > 0 && pat_group(&C->m, (unsigned)g, &off, &len)
+                                    ? model_skill_by_name(e, sb_str(&in) + off, len)
+                                    : -1;
+                    if (named < 0 || (named == k && cmd->kind == CMD_PRACTICE))
                         continue; /* falls through, or starts this skill anyway */
                 }
                 diag_report(C->d, DBT_SEVERITY_WARNING, &r->ex_pos[x],

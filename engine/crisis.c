@@ -19,8 +19,8 @@
 enum { SPAN_MAX = 4096 };
 
 typedef struct span {
-    size_t a, b;     /* [a, b) */
-    size_t maxb;     /* the largest b of this and every earlier span */
+    size_t a, b; /* [a, b) */
+    size_t maxb; /* the largest b of this and every earlier span */
 } span;
 
 typedef struct spans {
@@ -89,8 +89,8 @@ static size_t next_char(const char *s, size_t len, size_t i)
     return i;
 }
 
-int crisis_screen(const dbt_engine *e, matcher *m, const char *text, const char *lower,
-                  size_t len, u32vec *cand, u32vec *lits)
+int crisis_screen(const dbt_engine *e, matcher *m, const char *text, const char *lower, size_t len,
+                  u32vec *cand, u32vec *lits)
 {
     const rule_index *rx = e->crisis.rx;
     if (!rx)
@@ -178,8 +178,8 @@ void crisis_hotline_block(const dbt_engine *e, int reg, int category, strbuf *ou
     for (int pass = 0; pass < 2; pass++)
         for (int i = 0; i < r->nservices; i++) {
             const service *sv = &r->services[i];
-            bool take = pass == 0 ? (cat && serves(sv, cat)) : serves(sv, NULL) ||
-                                    (!cat && !serves(sv, NULL));
+            bool take = pass == 0 ? (cat && serves(sv, cat))
+                                  : serves(sv, NULL) || (!cat && !serves(sv, NULL));
             if (!take)
                 continue;
             if (pass == 1 && cat && serves(sv, cat))

@@ -37,9 +37,9 @@ extern "C" {
 #define DBT_API
 #endif
 
-#define DBT_VERSION_MAJOR 0
-#define DBT_VERSION_MINOR 1
-#define DBT_VERSION_PATCH 0
+#define DBT_VERSION_MAJOR  0
+#define DBT_VERSION_MINOR  1
+#define DBT_VERSION_PATCH  0
 #define DBT_VERSION_STRING "0.1.0"
 
 /* The version of the library actually linked, e.g. "0.1.0". Static string. */
@@ -101,11 +101,11 @@ typedef struct dbt_reply {
     const char *step;           /* id of the step now waiting, or NULL */
     const char *const *choices; /* quick replies to offer, may be NULL when none */
     size_t n_choices;
-    int ended;                  /* non-zero: the person said goodbye */
-    dbt_timer timer;            /* a timer to run for the step just entered */
-    int hotlines;               /* non-zero: the text lists crisis lines (a crisis reply,
-                                   or the person asked for them with "help now") */
-    const char *region;         /* the region whose crisis lines the session uses */
+    int ended;          /* non-zero: the person said goodbye */
+    dbt_timer timer;    /* a timer to run for the step just entered */
+    int hotlines;       /* non-zero: the text lists crisis lines (a crisis reply,
+                           or the person asked for them with "help now") */
+    const char *region; /* the region whose crisis lines the session uses */
 } dbt_reply;
 
 /*
@@ -131,9 +131,8 @@ DBT_API dbt_engine *dbt_engine_load(const char *skills_dir, dbt_error *err);
  * `dbtcoach check`, reporting their warnings and errors the same way. Returns
  * NULL when there was any error.
  */
-DBT_API dbt_engine *dbt_engine_load_checked(const char *skills_dir, int checks,
-                                            dbt_diag_fn diag, void *user,
-                                            dbt_error *err);
+DBT_API dbt_engine *dbt_engine_load_checked(const char *skills_dir, int checks, dbt_diag_fn diag,
+                                            void *user, dbt_error *err);
 
 DBT_API void dbt_engine_free(dbt_engine *engine);
 
@@ -147,8 +146,7 @@ typedef struct dbt_skill_info {
     const char *summary;
     const char *file; /* the script it came from */
 } dbt_skill_info;
-DBT_API int dbt_engine_skill_info(const dbt_engine *engine, size_t index,
-                                  dbt_skill_info *out);
+DBT_API int dbt_engine_skill_info(const dbt_engine *engine, size_t index, dbt_skill_info *out);
 
 /* The region codes the hotline directory knows, e.g. "US"; index from 0.
  * Returns NULL past the end. The string lives as long as the engine. */

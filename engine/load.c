@@ -28,11 +28,11 @@ typedef struct loader {
     arena *a;
     diagsink *d;
     const char *file;
-    int pcap;               /* capacity of e->all_patterns */
+    int pcap; /* capacity of e->all_patterns */
     struct {
         dev_t dev;
         ino_t ino;
-    } seen[64];             /* folders already entered, so links cannot loop */
+    } seen[64]; /* folders already entered, so links cannot loop */
     int nseen;
     jmp_buf oom;
 } loader;
@@ -41,23 +41,25 @@ static void build_names(loader *L);
 
 void diag_vreport(diagsink *d, int severity, const srcpos *pos, const char *fmt, va_list ap)
 {
-    dbt_error err;
-    memset(&err, 0, sizeof err);
-    err.status = DBT_ERR_SCRIPT;
-    vsnprintf(err.message, sizeof err.message, fmt, ap);
+    dbt_error de;
+    memset(&de, 0, sizeof de);
+    de.status = DBT_ERR_SCRIPT;
+    /* ap comes from the caller's va_start. */
+    // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized)
+    vsnprintf(de.message, sizeof de.message, fmt, ap);
     if (pos && pos->file) {
-        snprintf(err.file, sizeof err.file, "%s", pos->file);
-        err.line = pos->line;
-        err.column = pos->col;
+        snprintf(de.file, sizeof de.file, "%s", pos->file);
+        de.line = pos->line;
+        de.column = pos->col;
     }
     if (severity == DBT_SEVERITY_ERROR) {
         if (d->nerrors++ == 0)
-            d->first = err;
+            d->first = de;
     } else {
         d->nwarnings++;
     }
     if (d->fn)
-        d->fn(d->user, severity, &err);
+        d->fn(d->user, severity, &de);
 }
 
 void diag_report(diagsink *d, int severity, const srcpos *pos, const char *fmt, ...)
@@ -153,7 +155,9 @@ static bool want(loader *L, const ynode *n, ynode_kind kind, const char *what)
     if (n->kind == kind)
         return true;
     err(L, n, "%s must be %s, not %s", what,
-        kind == YN_MAP ? "a mapping (key: value lines)" : kind == YN_SEQ ? "a list" : "text",
+        kind == YN_MAP   ? "a mapping (key: value lines)"
+        : kind == YN_SEQ ? "a list"
+                         : "text",
         kind_name(n));
     return false;
 }
@@ -186,8 +190,7 @@ static const char *opt_str(loader *L, const ynode *map, const char *key)
 }
 
 /* A list of strings; a single string counts as a list of one. */
-static int str_list(loader *L, const ynode *n, const char *what, const char ***out,
-                    srcpos **pos)
+static int str_list(loader *L, const ynode *n, const char *what, const char ***out, srcpos **pos)
 {
     *out = NULL;
     if (pos)
@@ -282,7 +285,7 @@ static void keep_pattern(loader *L, pattern *p)
     dbt_engine *e = L->e;
     if (e->npatterns == L->pcap) {
         int cap = L->pcap ? L->pcap * 2 : 256;
-        pattern **np = mem_realloc(e->all_patterns, (size_t)cap * sizeof *np);
+        pattern **np = mem_realloc(e->all_patterns, (size_t)cap * sizeof(pattern *));
         if (!np) {
             pat_free(p);
             longjmp(L->oom, 1);
@@ -404,8 +407,9 @@ static cond *parse_cond(loader *L, const ynode *n)
             p += 4;
             continue;
         }
-        err(L, n, "condition '%s': expected 'and' or the end at '%s' (comparisons: == != < <= > >=)",
-            src, p);
+        err(L, n,
+            "condition '%s': expected 'and' or the end at '%s' (comparisons: == != < <= > >=)", src,
+            p);
         return NULL;
     }
 }
@@ -414,8 +418,8 @@ enum rule_kind { RK_STEP, RK_COACH, RK_PATTERN_ONLY, RK_TRIGGER };
 
 static void parse_rule(loader *L, const ynode *n, rule *r, enum rule_kind kind)
 {
-    static const char *const step_keys[] = {"match", "examples", "if", "say", "set", "goto",
-                                            "start", "call", "end", "choices", NULL};
+    static const char *const step_keys[] = {"match", "examples", "if",  "say",     "set", "goto",
+                                            "start", "call",     "end", "choices", NULL};
     static const char *const pat_keys[] = {"match", "examples", NULL};
     r->pos = at(L, n);
     r->tskill = r->tstep = -1;
@@ -432,7 +436,7 @@ static void parse_rule(loader *L, const ynode *n, rule *r, enum rule_kind kind)
             list = (const ynode *const *)m->items;
             cnt = m->n;
         }
-        r->pats = ar_alloc(L->a, (cnt + 1) * sizeof *r->pats);
+        r->pats = ar_alloc(L->a, (cnt + 1) * sizeof(pattern *));
         for (size_t i = 0; i < cnt; i++) {
             pattern *p = compile(L, list[i]);
             if (p)
@@ -549,8 +553,8 @@ static void parse_timer(loader *L, const ynode *n, dbt_timer *t)
 
 static void parse_step(loader *L, const ynode *n, step *st)
 {
-    static const char *const keys[] = {"say", "choices", "rules", "fallback", "branch",
-                                       "skip", "timer", "end", NULL};
+    static const char *const keys[] = {"say",  "choices", "rules", "fallback", "branch",
+                                       "skip", "timer",   "end",   NULL};
     st->skip_step = -1;
     if (!want(L, n, YN_MAP, "a step"))
         return;
@@ -597,8 +601,8 @@ static void parse_step(loader *L, const ynode *n, step *st)
         err(L, n, "an end step cannot have 'rules' or 'branch': the skill is over once it is said");
 }
 
-static const char *const modules[] = {"mindfulness", "distress-tolerance",
-                                      "emotion-regulation", "interpersonal-effectiveness", NULL};
+static const char *const modules[] = {"mindfulness", "distress-tolerance", "emotion-regulation",
+                                      "interpersonal-effectiveness", NULL};
 
 static bool valid_id(const char *s)
 {
@@ -612,9 +616,9 @@ static bool valid_id(const char *s)
 
 static void parse_skill(loader *L, const ynode *root)
 {
-    static const char *const keys[] = {"id",       "title", "module",   "summary",
-                                       "about",    "aliases", "triggers", "steps",
-                                       "rules",    "fallback", NULL};
+    static const char *const keys[] = {"id",    "title",    "module",   "summary",
+                                       "about", "aliases",  "triggers", "steps",
+                                       "rules", "fallback", NULL};
     if (!want(L, root, YN_MAP, "a skill file"))
         return;
     check_keys(L, root, "a skill", keys);
@@ -625,8 +629,8 @@ static void parse_skill(loader *L, const ynode *root)
     s->pos = at(L, root);
     s->id = need_str(L, root, "id", "a skill");
     if (s->id && !valid_id(s->id))
-        err(L, ytree_get(root, "id"), "skill id '%.80s' may use only lowercase letters, digits and -",
-            s->id);
+        err(L, ytree_get(root, "id"),
+            "skill id '%.80s' may use only lowercase letters, digits and -", s->id);
     s->title = need_str(L, root, "title", "a skill");
     s->module = need_str(L, root, "module", "a skill");
     if (s->module) {
@@ -644,8 +648,8 @@ static void parse_skill(loader *L, const ynode *root)
     if (!s->about)
         s->about = s->summary;
     s->naliases = str_list(L, ytree_get(root, "aliases"), "aliases", &s->aliases, NULL);
-    s->triggers = parse_rules(L, ytree_get(root, "triggers"), "'triggers'", RK_TRIGGER,
-                              &s->ntriggers);
+    s->triggers =
+        parse_rules(L, ytree_get(root, "triggers"), "'triggers'", RK_TRIGGER, &s->ntriggers);
     s->rules = parse_rules(L, ytree_get(root, "rules"), "'rules'", RK_STEP, &s->nrules);
     s->fallback = get_text(L, ytree_get(root, "fallback"), "fallback");
     const ynode *steps = ytree_get(root, "steps");
@@ -687,12 +691,11 @@ static void parse_skill(loader *L, const ynode *root)
 
 static void parse_coach(loader *L, const ynode *root)
 {
-    static const char *const keys[] = {"greeting", "scope",       "commands", "routes",
-                                       "fallback", "after_skill", "too_long", "empty",
-                                       NULL};
+    static const char *const keys[] = {"greeting",    "scope",    "commands", "routes", "fallback",
+                                       "after_skill", "too_long", "empty",    NULL};
     static const char *const ckeys[] = {"command", "match", "examples", "say", "idle", NULL};
-    static const char *const names[CMD__COUNT] = {
-        "help", "menu", "back", "skip", "stop", "quit", "crisis", "explain", "practice", "about"};
+    static const char *const names[CMD__COUNT] = {"help", "menu",   "back",    "skip",     "stop",
+                                                  "quit", "crisis", "explain", "practice", "about"};
     coach *c = &L->e->coach;
     c->file = L->file;
     if (!want(L, root, YN_MAP, "coach.yaml"))
@@ -744,21 +747,21 @@ static void parse_coach(loader *L, const ynode *root)
         }
         pattern *p = compile(L, m);
         if (p) {
-            cmd->r.pats = ar_alloc(L->a, sizeof *cmd->r.pats);
+            cmd->r.pats = ar_alloc(L->a, sizeof(pattern *));
             cmd->r.pats[cmd->r.npats++] = p;
             if ((k == CMD_EXPLAIN || k == CMD_PRACTICE) && pat_group_number(p, "name") < 0)
                 err(L, m, "the '%s' command's pattern needs a named capture (?<name>...)", name);
         }
-        cmd->r.nexamples = str_list(L, ytree_get(n, "examples"), "examples", &cmd->r.examples,
-                                    &cmd->r.ex_pos);
+        cmd->r.nexamples =
+            str_list(L, ytree_get(n, "examples"), "examples", &cmd->r.examples, &cmd->r.ex_pos);
         cmd->r.say = get_text(L, ytree_get(n, "say"), "say");
         cmd->idle = get_text(L, ytree_get(n, "idle"), "idle");
     }
 }
 
-static const char *const category_ids[] = {"suicide-plan", "medical",   "suicide",
-                                           "suicide-indirect", "self-harm", "abuse",
-                                           "harm-others", "eating-disorder", NULL};
+static const char *const category_ids[] = {"suicide-plan",     "medical",         "suicide",
+                                           "suicide-indirect", "self-harm",       "abuse",
+                                           "harm-others",      "eating-disorder", NULL};
 
 static void parse_crisis(loader *L, const ynode *root)
 {
@@ -770,8 +773,7 @@ static void parse_crisis(loader *L, const ynode *root)
     if (!want(L, root, YN_MAP, "crisis.yaml"))
         return;
     check_keys(L, root, "crisis.yaml", keys);
-    c->idioms = parse_rules(L, ytree_get(root, "idioms"), "'idioms'", RK_PATTERN_ONLY,
-                            &c->nidioms);
+    c->idioms = parse_rules(L, ytree_get(root, "idioms"), "'idioms'", RK_PATTERN_ONLY, &c->nidioms);
     const ynode *cats = ytree_get(root, "categories");
     if (!cats) {
         err(L, root, "crisis.yaml needs 'categories:'");
@@ -781,7 +783,8 @@ static void parse_crisis(loader *L, const ynode *root)
         c->cats = ar_alloc(L->a, (cats->n + 1) * sizeof *c->cats);
         for (size_t i = 0; i < cats->n; i++) {
             const ynode *n = cats->items[i];
-            if (!want(L, n, YN_MAP, "a category") || !check_keys(L, n, "a crisis category", catkeys))
+            if (!want(L, n, YN_MAP, "a category") ||
+                !check_keys(L, n, "a crisis category", catkeys))
                 continue;
             crisis_cat *cat = &c->cats[c->ncats];
             cat->pos = at(L, n);
@@ -822,19 +825,28 @@ static void parse_crisis(loader *L, const ynode *root)
     }
 }
 
+/* A real calendar date written YYYY-MM-DD, from 2000 on. */
 static bool valid_date(const char *s)
 {
-    int y, m, d;
-    char extra;
-    return strlen(s) == 10 && sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) == 3 && y >= 2000 &&
-           m >= 1 && m <= 12 && d >= 1 && d <= 31;
+    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return false;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+            return false;
+    int y = (int)strtol(s, NULL, 10), m = (int)strtol(s + 5, NULL, 10),
+        d = (int)strtol(s + 8, NULL, 10);
+    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 2000 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
+        return false;
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return !(m == 2 && d == 29 && !leap);
 }
 
 static void parse_hotlines(loader *L, const ynode *root)
 {
     static const char *const keys[] = {"fallback", "regions", NULL};
     static const char *const rkeys[] = {"region", "name", "emergency", "services", NULL};
-    static const char *const skeys[] = {"name", "for", "call", "text", "chat",
+    static const char *const skeys[] = {"name",  "for",    "call",     "text", "chat",
                                         "hours", "source", "verified", NULL};
     dbt_engine *e = L->e;
     if (!want(L, root, YN_MAP, "hotlines.yaml"))
@@ -1113,8 +1125,8 @@ static void resolve_rule(loader *L, rule *r, int own)
         r->tskill = own;
         r->tstep = model_find_step(&e->skills[own], r->target);
         if (r->tstep < 0)
-            diag_report(L->d, DBT_SEVERITY_ERROR, &p, "goto: no step '%s' in skill '%s'",
-                        r->target, e->skills[own].id);
+            diag_report(L->d, DBT_SEVERITY_ERROR, &p, "goto: no step '%s' in skill '%s'", r->target,
+                        e->skills[own].id);
     } else if (r->act == ACT_START || r->act == ACT_CALL) {
         if (!r->target)
             return;
@@ -1131,8 +1143,7 @@ static void resolve_rule(loader *L, rule *r, int own)
         const skill *s = &e->skills[r->tskill];
         r->tstep = at_ ? model_find_step(s, at_ + 1) : s->start;
         if (r->tstep < 0)
-            diag_report(L->d, DBT_SEVERITY_ERROR, &p, "no step '%s' in skill '%s'", at_ + 1,
-                        s->id);
+            diag_report(L->d, DBT_SEVERITY_ERROR, &p, "no step '%s' in skill '%s'", at_ + 1, s->id);
     }
 }
 
@@ -1214,8 +1225,8 @@ static void resolve(loader *L)
                     continue;
                 b->tstep = model_find_step(s, b->target);
                 if (b->tstep < 0)
-                    diag_report(L->d, DBT_SEVERITY_ERROR, &b->pos, "goto: no step '%s' in skill '%s'",
-                                b->target, s->id);
+                    diag_report(L->d, DBT_SEVERITY_ERROR, &b->pos,
+                                "goto: no step '%s' in skill '%s'", b->target, s->id);
             }
             if (st->skip) {
                 st->skip_step = model_find_step(s, st->skip);
@@ -1321,8 +1332,8 @@ static dbt_engine *load(const char *dir, int checks, diagsink *d)
     static const struct {
         const char *name;
         file_kind kind;
-    } tops[] = {{"hotlines.yaml", FILE_HOTLINES}, {"crisis.yaml", FILE_CRISIS},
-                {"coach.yaml", FILE_COACH}};
+    } tops[] = {
+        {"hotlines.yaml", FILE_HOTLINES}, {"crisis.yaml", FILE_CRISIS}, {"coach.yaml", FILE_COACH}};
     for (size_t i = 0; i < sizeof tops / sizeof tops[0]; i++) {
         size_t pl = strlen(dir) + strlen(tops[i].name) + 2;
         char *path = ar_alloc(L.a, pl);

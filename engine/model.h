@@ -30,12 +30,12 @@ typedef enum cond_op { OP_TRUTHY, OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE } con
 
 /* One comparison of a condition; a condition is all of its terms. */
 typedef struct cond_term {
-    const char *lhs;  /* a variable name */
+    const char *lhs; /* a variable name */
     cond_op op;
-    const char *rhs;  /* a variable name or a literal; NULL for OP_TRUTHY */
-    bool rhs_word;    /* rhs was written as a bare word (not a number or quoted) */
-    bool rhs_var;     /* rhs names a variable or capture: when unset, the term fails */
-    bool negate;      /* "not name" */
+    const char *rhs; /* a variable name or a literal; NULL for OP_TRUTHY */
+    bool rhs_word;   /* rhs was written as a bare word (not a number or quoted) */
+    bool rhs_var;    /* rhs names a variable or capture: when unset, the term fails */
+    bool negate;     /* "not name" */
 } cond_term;
 
 typedef struct cond {
@@ -60,14 +60,14 @@ typedef struct rule {
     const char **examples;
     srcpos *ex_pos;
     int nexamples;
-    cond *cond;     /* or NULL */
+    cond *cond; /* or NULL */
     textv say;
     setvar *sets;
     int nsets;
     act_kind act;
-    const char *target;  /* as written: step, skill, or skill@step */
+    const char *target; /* as written: step, skill, or skill@step */
     srcpos target_pos;
-    int tskill, tstep;   /* resolved target; tskill -1 for the rule's own skill */
+    int tskill, tstep; /* resolved target; tskill -1 for the rule's own skill */
     const char **choices;
     int nchoices;
 } rule;
@@ -77,7 +77,7 @@ typedef struct rule {
 typedef struct flat_entry {
     const struct rule *r;
     int pat;
-    int tag;   /* the skill of a trigger, the category of a crisis pattern */
+    int tag; /* the skill of a trigger, the category of a crisis pattern */
 } flat_entry;
 
 /* A rule list with its prefilter, in list order. */
@@ -105,12 +105,12 @@ typedef struct step {
     textv fallback;
     branch *branches;
     int nbranches;
-    const char *skip;  /* as written, or NULL */
+    const char *skip; /* as written, or NULL */
     srcpos skip_pos;
-    int skip_step;     /* resolved, -1 when none */
+    int skip_step; /* resolved, -1 when none */
     dbt_timer timer;
     bool end;
-    rule_index *rx;    /* for long rule lists, else NULL */
+    rule_index *rx; /* for long rule lists, else NULL */
 } step;
 
 typedef struct skill {
@@ -122,22 +122,31 @@ typedef struct skill {
     int ntriggers;
     step *steps;
     int nsteps;
-    int start;         /* index of the step named "start" */
+    int start; /* index of the step named "start" */
     rule *rules;
     int nrules;
     textv fallback;
-    rule_index *rx;    /* skill-wide rules, for long lists, else NULL */
+    rule_index *rx; /* skill-wide rules, for long lists, else NULL */
 } skill;
 
 typedef enum cmd_kind {
-    CMD_HELP, CMD_MENU, CMD_BACK, CMD_SKIP, CMD_STOP, CMD_QUIT, CMD_CRISIS,
-    CMD_EXPLAIN, CMD_PRACTICE, CMD_ABOUT, CMD__COUNT
+    CMD_HELP,
+    CMD_MENU,
+    CMD_BACK,
+    CMD_SKIP,
+    CMD_STOP,
+    CMD_QUIT,
+    CMD_CRISIS,
+    CMD_EXPLAIN,
+    CMD_PRACTICE,
+    CMD_ABOUT,
+    CMD__COUNT
 } cmd_kind;
 
 typedef struct command {
     cmd_kind kind;
-    rule r;       /* match, examples and say */
-    textv idle;   /* what to say when there is no exercise to act on */
+    rule r;     /* match, examples and say */
+    textv idle; /* what to say when there is no exercise to act on */
 } command;
 
 typedef struct coach {
@@ -158,14 +167,14 @@ typedef struct coach {
 typedef struct crisis_cat {
     const char *id;
     srcpos pos;
-    rule *pats;   /* rules with patterns only */
+    rule *pats; /* rules with patterns only */
     int npats;
     textv say;
 } crisis_cat;
 
 typedef struct service {
     const char *name;
-    const char **for_;  /* category ids, or "all" */
+    const char **for_; /* category ids, or "all" */
     int nfor;
     const char **call, **text, **chat;
     int ncall, ntext, nchat;
@@ -200,16 +209,16 @@ struct dbt_engine {
     int fallback_region;
     pattern **all_patterns; /* every compiled pattern, to free them */
     int npatterns;
-    int max_captures;       /* the most capture groups of any pattern */
-    rule_index *triggers;   /* every skill's triggers, in skill order */
+    int max_captures;          /* the most capture groups of any pattern */
+    rule_index *triggers;      /* every skill's triggers, in skill order */
     pcre2_match_context *mctx; /* match limits, shared by every session */
     struct skill_name {
-        const char *folded;   /* id, title or alias, folded (text_fold_name) */
+        const char *folded; /* id, title or alias, folded (text_fold_name) */
         size_t len;
         int skill;
-    } *names;
+    } * names;
     int nnames;
-    size_t max_name;        /* the longest folded name */
+    size_t max_name; /* the longest folded name */
 };
 
 /* Look-ups shared by the loader, the checks and the turn. */

@@ -26,8 +26,7 @@ static void pcre_free(void *p, void *ud)
     mem_free(p);
 }
 
-pattern *pat_compile(const char *src, size_t len, size_t *erroffset, char *msg,
-                     size_t msgsize)
+pattern *pat_compile(const char *src, size_t len, size_t *erroffset, char *msg, size_t msgsize)
 {
     int errcode = 0;
     PCRE2_SIZE off = 0;
@@ -41,10 +40,9 @@ pattern *pat_compile(const char *src, size_t len, size_t *erroffset, char *msg,
     }
     pcre2_set_max_pattern_length(cc, 8192);
     pcre2_set_parens_nest_limit(cc, 50);
-    pcre2_code *code = pcre2_compile((PCRE2_SPTR)src, len,
-                                     PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS |
-                                         PCRE2_MATCH_INVALID_UTF,
-                                     &errcode, &off, cc);
+    pcre2_code *code = pcre2_compile(
+        (PCRE2_SPTR)src, len, PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_MATCH_INVALID_UTF,
+        &errcode, &off, cc);
     pcre2_compile_context_free(cc);
     pcre2_general_context_free(gc);
     if (!code && errcode == PCRE2_ERROR_HEAPLIMIT) {
@@ -120,8 +118,7 @@ void matcher_free(matcher *m)
     m->own_mc = false;
 }
 
-pat_result pat_match(const pattern *p, const char *subj, size_t len, size_t start,
-                     matcher *m)
+pat_result pat_match(const pattern *p, const char *subj, size_t len, size_t start, matcher *m)
 {
     int rc = pcre2_match(p->code, (PCRE2_SPTR)subj, len, start, 0, m->md, m->mc);
     if (rc >= 0)
@@ -136,10 +133,11 @@ bool pat_group(const matcher *m, unsigned n, size_t *off, size_t *len)
     if (n >= pcre2_get_ovector_count(m->md))
         return false;
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
-    if (ov[2 * n] == PCRE2_UNSET)
+    size_t i = (size_t)n * 2;
+    if (ov[i] == PCRE2_UNSET)
         return false;
-    *off = ov[2 * n];
-    *len = ov[2 * n + 1] - ov[2 * n];
+    *off = ov[i];
+    *len = ov[i + 1] - ov[i];
     return true;
 }
 

@@ -13,8 +13,8 @@
 
 typedef struct pattern {
     pcre2_code *code;
-    const char *src;     /* the pattern as written */
-    unsigned ncaptures;  /* numbered capture groups */
+    const char *src;    /* the pattern as written */
+    unsigned ncaptures; /* numbered capture groups */
 } pattern;
 
 /*
@@ -22,15 +22,14 @@ typedef struct pattern {
  * the byte offset in the pattern where the problem was found and writes the
  * reason to `msg`.
  */
-pattern *pat_compile(const char *src, size_t len, size_t *erroffset, char *msg,
-                     size_t msgsize);
+pattern *pat_compile(const char *src, size_t len, size_t *erroffset, char *msg, size_t msgsize);
 void pat_free(pattern *p);
 
 /* Per-session match state. */
 typedef struct matcher {
     pcre2_match_data *md;
     pcre2_match_context *mc;
-    bool own_mc;   /* mc was made for this matcher */
+    bool own_mc; /* mc was made for this matcher */
 } matcher;
 
 /* A match context with the engine's limits; read-only once made, so one
@@ -46,8 +45,7 @@ typedef enum { PM_NOMATCH = 0, PM_MATCH = 1, PM_LIMIT = -1 } pat_result;
 
 /* Match `p` against `subj` from byte offset `start`. On PM_MATCH the match is
  * in `m` (pat_group). PM_LIMIT: the match limits stopped it. */
-pat_result pat_match(const pattern *p, const char *subj, size_t len, size_t start,
-                     matcher *m);
+pat_result pat_match(const pattern *p, const char *subj, size_t len, size_t start, matcher *m);
 
 /* Group `n` of the last match (0 is the whole match); false when unset. */
 bool pat_group(const matcher *m, unsigned n, size_t *off, size_t *len);

@@ -445,8 +445,7 @@ static void sort_unique(u32vec *v)
     v->n = k;
 }
 
-void pf_candidates(const prefilter *pf, const char *lower, size_t len, u32vec *out,
-                   u32vec *scratch)
+void pf_candidates(const prefilter *pf, const char *lower, size_t len, u32vec *out, u32vec *scratch)
 {
     out->n = 0;
     out->all = false;

@@ -21,17 +21,17 @@
 #include "util.h"
 
 typedef struct pf_lit {
-    const char *s;     /* lowercase ASCII, at least 2 bytes */
+    const char *s; /* lowercase ASCII, at least 2 bytes */
     uint32_t len;
-    uint32_t key;      /* how many of its last bytes the bucket is hashed from */
-    uint32_t *items;   /* the items that require it, ascending */
+    uint32_t key;    /* how many of its last bytes the bucket is hashed from */
+    uint32_t *items; /* the items that require it, ascending */
     uint32_t nitems, cap;
-    uint32_t next;     /* next literal in the same bucket, or UINT32_MAX */
+    uint32_t next; /* next literal in the same bucket, or UINT32_MAX */
 } pf_lit;
 
 typedef struct prefilter {
     uint32_t nitems;
-    uint32_t *always;  /* items with no requirement, ascending */
+    uint32_t *always; /* items with no requirement, ascending */
     uint32_t nalways;
     pf_lit *lits;
     uint32_t nlits;
@@ -55,7 +55,7 @@ prefilter *pf_build(arena *a, const char *const *patterns, uint32_t n);
 typedef struct u32vec {
     uint32_t *v;
     size_t n, cap;
-    bool all;  /* no list (no prefilter, or out of memory): take every item */
+    bool all; /* no list (no prefilter, or out of memory): take every item */
 } u32vec;
 
 void u32_free(u32vec *v);

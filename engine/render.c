@@ -115,7 +115,7 @@ static void render_menu(const dbt_engine *e, strbuf *out)
     for (size_t m = 0; m < sizeof module_titles / sizeof module_titles[0]; m++) {
         bool any = false;
         for (int i = 0; i < e->nskills; i++) {
-            if (strcmp(e->skills[i].module, module_titles[m][0]))
+            if (strcmp(e->skills[i].module, module_titles[m][0]) != 0)
                 continue;
             sb_adds(out, any ? "; " : m ? "\n- " : "- ");
             if (!any) {
@@ -190,8 +190,9 @@ void render_template(dbt_session *s, const char *t, const capture_ctx *cx, bool 
             sb_adds(out, e->coach.scope);
         } else if (is(name, n, "hotline")) {
             /* After a crisis reply, the services for what was disclosed. */
-            int cat = cx && cx->category >= 0 ? cx->category
-                      : s->mode == MODE_FOLLOWUP ? s->last_cat : -1;
+            int cat = cx && cx->category >= 0    ? cx->category
+                      : s->mode == MODE_FOLLOWUP ? s->last_cat
+                                                 : -1;
             crisis_hotline_block(e, s->region, cat, out);
             s->reply.hotlines = 1;
         } else if (is(name, n, "emergency")) {

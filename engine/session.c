@@ -346,7 +346,7 @@ dbt_session *dbt_session_restore(const dbt_engine *e, const char *js, dbt_error 
     }
     json_decref(root);
     return s;
-bad: {
+bad : {
     char msg[256];
     snprintf(msg, sizeof msg, why, arg ? arg : "");
     json_decref(root);

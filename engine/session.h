@@ -12,10 +12,10 @@
 #include "util.h"
 
 enum {
-    SESSION_MAX_VARS = 64,      /* variables one session may hold */
-    SESSION_MAX_VALUE = 300,    /* bytes of one variable's value */
-    SESSION_MAX_STACK = 8,      /* nested `call`s */
-    SESSION_MAX_HISTORY = 16    /* steps remembered for "back" */
+    SESSION_MAX_VARS = 64,   /* variables one session may hold */
+    SESSION_MAX_VALUE = 300, /* bytes of one variable's value */
+    SESSION_MAX_STACK = 8,   /* nested `call`s */
+    SESSION_MAX_HISTORY = 16 /* steps remembered for "back" */
 };
 
 typedef enum sess_mode { MODE_COACH, MODE_SKILL, MODE_FOLLOWUP } sess_mode;
@@ -28,38 +28,38 @@ typedef struct var {
 typedef enum trace_kind { TRACE_STEP, TRACE_RULE } trace_kind;
 
 typedef struct frame {
-    int16_t skill, step;   /* the loader keeps both under 32768 */
+    int16_t skill, step; /* the loader keeps both under 32768 */
 } frame;
 
 /* What a turn works with and drops at its end, so that an idle session
  * holds little more than its reply and variables. */
 typedef struct turn_work {
-    matcher m;               /* match state of the last match */
-    strbuf in;               /* cleaned input */
-    strbuf folded;           /* the same with look-alike letters made Latin, when any */
-    strbuf lower;            /* that, ASCII-lowercased: for the screen and the prefilter */
-    u32vec cand, lits;       /* prefilter candidates and working space */
+    matcher m;         /* match state of the last match */
+    strbuf in;         /* cleaned input */
+    strbuf folded;     /* the same with look-alike letters made Latin, when any */
+    strbuf lower;      /* that, ASCII-lowercased: for the screen and the prefilter */
+    u32vec cand, lits; /* prefilter candidates and working space */
     strbuf scratch;
 } turn_work;
 
 struct dbt_session {
     const dbt_engine *e;
-    int region;              /* index into e->regions */
+    int region; /* index into e->regions */
     sess_mode mode;
-    int skill, step;         /* when mode == MODE_SKILL */
+    int skill, step;                /* when mode == MODE_SKILL */
     frame stack[SESSION_MAX_STACK]; /* where each `call` returns to */
     int depth;
     frame history[SESSION_MAX_HISTORY]; /* previous steps of this skill, for "back" */
     int nhistory;
-    var *vars;               /* grows as variables are set */
+    var *vars; /* grows as variables are set */
     int nvars, capvars;
-    unsigned long counter;   /* turns taken; rotates text variants */
-    int last_cat;            /* the crisis category of the last crisis reply, or -1 */
+    unsigned long counter; /* turns taken; rotates text variants */
+    int last_cat;          /* the crisis category of the last crisis reply, or -1 */
     bool ended;
 
-    struct turn_work *w;     /* working state, only during a turn, else NULL */
-    bool oom;                /* memory ran out during this call */
-    strbuf out;              /* reply text */
+    struct turn_work *w; /* working state, only during a turn, else NULL */
+    bool oom;            /* memory ran out during this call */
+    strbuf out;          /* reply text */
     dbt_reply reply;
 
     /* Coverage for `dbtcoach test --coverage`: told of every step entered
@@ -75,10 +75,10 @@ void session_clear_vars(dbt_session *s);
 /* What a template can see besides the session's variables: the rule that
  * fired, with its match in the session's matcher. */
 typedef struct capture_ctx {
-    const pattern *pat;      /* NULL when nothing matched */
+    const pattern *pat; /* NULL when nothing matched */
     const char *subject;
-    int category;            /* crisis category for {hotline}, or -1 */
-    int about;               /* the skill {title} names (explain), or -1 */
+    int category; /* crisis category for {hotline}, or -1 */
+    int about;    /* the skill {title} names (explain), or -1 */
 } capture_ctx;
 
 /* Render template `t` into `out`. `reflect`: person's words are reflected. */
@@ -98,8 +98,8 @@ bool cond_eval(dbt_session *s, const cond *c, const capture_ctx *cx);
 void crisis_hotline_block(const dbt_engine *e, int reg, int category, strbuf *out);
 /* The first category whose patterns match the cleaned input `text` (and
  * `lower`, its ASCII-lowercased copy), or -1. */
-int crisis_screen(const dbt_engine *e, matcher *m, const char *text, const char *lower,
-                  size_t len, u32vec *cand, u32vec *lits);
+int crisis_screen(const dbt_engine *e, matcher *m, const char *text, const char *lower, size_t len,
+                  u32vec *cand, u32vec *lits);
 
 /* The candidates of `rx` for this turn's input (every entry when there is
  * no prefilter or memory ran out): a count, and the entry number of the

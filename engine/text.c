@@ -84,17 +84,31 @@ static void strip(const unsigned char *s, size_t len, strbuf *out)
 static utf8proc_int32_t fold_punct(utf8proc_int32_t cp)
 {
     switch (cp) {
-    case 0x2018: case 0x2019: case 0x201A: case 0x201B: case 0x2032:
-    case 0x02BC: case 0x02B9: case 0x0060: case 0x00B4: case 0xFF07:
-        return '\'';
-    case 0x201C: case 0x201D: case 0x201E: case 0x201F: case 0x2033:
-    case 0x00AB: case 0x00BB:
-        return '"';
-    case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014:
-    case 0x2015: case 0x2212:
-        return '-';
-    default:
-        return cp;
+    case 0x2018:
+    case 0x2019:
+    case 0x201A:
+    case 0x201B:
+    case 0x2032:
+    case 0x02BC:
+    case 0x02B9:
+    case 0x0060:
+    case 0x00B4:
+    case 0xFF07: return '\'';
+    case 0x201C:
+    case 0x201D:
+    case 0x201E:
+    case 0x201F:
+    case 0x2033:
+    case 0x00AB:
+    case 0x00BB: return '"';
+    case 0x2010:
+    case 0x2011:
+    case 0x2012:
+    case 0x2013:
+    case 0x2014:
+    case 0x2015:
+    case 0x2212: return '-';
+    default: return cp;
     }
 }
 
@@ -185,91 +199,20 @@ static const struct {
     utf8proc_int32_t cp;
     char ascii;
 } lookalikes[] = {
-        {0x01EB, 'q'},
-        {0x0262, 'g'},
-        {0x026A, 'i'},
-        {0x0274, 'n'},
-        {0x0280, 'r'},
-        {0x028F, 'y'},
-        {0x0299, 'b'},
-        {0x029C, 'h'},
-        {0x029F, 'l'},
-        {0x0391, 'a'},
-        {0x0392, 'b'},
-        {0x0395, 'e'},
-        {0x0396, 'z'},
-        {0x0397, 'h'},
-        {0x0399, 'i'},
-        {0x039A, 'k'},
-        {0x039C, 'm'},
-        {0x039D, 'n'},
-        {0x039F, 'o'},
-        {0x03A1, 'p'},
-        {0x03A4, 't'},
-        {0x03A5, 'y'},
-        {0x03A7, 'x'},
-        {0x03B1, 'a'},
-        {0x03B5, 'e'},
-        {0x03B9, 'i'},
-        {0x03BA, 'k'},
-        {0x03BD, 'v'},
-        {0x03BF, 'o'},
-        {0x03C1, 'p'},
-        {0x03C4, 't'},
-        {0x03C5, 'u'},
-        {0x03C7, 'x'},
-        {0x03C9, 'w'},
-        {0x0405, 's'},
-        {0x0406, 'i'},
-        {0x0408, 'j'},
-        {0x0410, 'a'},
-        {0x0412, 'b'},
-        {0x0415, 'e'},
-        {0x041A, 'k'},
-        {0x041C, 'm'},
-        {0x041D, 'h'},
-        {0x041E, 'o'},
-        {0x0420, 'p'},
-        {0x0421, 'c'},
-        {0x0422, 't'},
-        {0x0423, 'y'},
-        {0x0425, 'x'},
-        {0x0430, 'a'},
-        {0x0435, 'e'},
-        {0x043A, 'k'},
-        {0x043E, 'o'},
-        {0x0440, 'p'},
-        {0x0441, 'c'},
-        {0x0443, 'y'},
-        {0x0445, 'x'},
-        {0x0454, 'e'},
-        {0x0455, 's'},
-        {0x0456, 'i'},
-        {0x0457, 'i'},
-        {0x0458, 'j'},
-        {0x0493, 'f'},
-        {0x04BB, 'h'},
-        {0x04CF, 'l'},
-        {0x0501, 'd'},
-        {0x051B, 'q'},
-        {0x051D, 'w'},
-        {0x1D00, 'a'},
-        {0x1D04, 'c'},
-        {0x1D05, 'd'},
-        {0x1D07, 'e'},
-        {0x1D0A, 'j'},
-        {0x1D0B, 'k'},
-        {0x1D0D, 'm'},
-        {0x1D0F, 'o'},
-        {0x1D18, 'p'},
-        {0x1D1B, 't'},
-        {0x1D1C, 'u'},
-        {0x1D20, 'v'},
-        {0x1D21, 'w'},
-        {0x1D22, 'z'},
-        {0xA730, 'f'},
-        {0xA731, 's'}
-};
+    {0x01EB, 'q'}, {0x0262, 'g'}, {0x026A, 'i'}, {0x0274, 'n'}, {0x0280, 'r'}, {0x028F, 'y'},
+    {0x0299, 'b'}, {0x029C, 'h'}, {0x029F, 'l'}, {0x0391, 'a'}, {0x0392, 'b'}, {0x0395, 'e'},
+    {0x0396, 'z'}, {0x0397, 'h'}, {0x0399, 'i'}, {0x039A, 'k'}, {0x039C, 'm'}, {0x039D, 'n'},
+    {0x039F, 'o'}, {0x03A1, 'p'}, {0x03A4, 't'}, {0x03A5, 'y'}, {0x03A7, 'x'}, {0x03B1, 'a'},
+    {0x03B5, 'e'}, {0x03B9, 'i'}, {0x03BA, 'k'}, {0x03BD, 'v'}, {0x03BF, 'o'}, {0x03C1, 'p'},
+    {0x03C4, 't'}, {0x03C5, 'u'}, {0x03C7, 'x'}, {0x03C9, 'w'}, {0x0405, 's'}, {0x0406, 'i'},
+    {0x0408, 'j'}, {0x0410, 'a'}, {0x0412, 'b'}, {0x0415, 'e'}, {0x041A, 'k'}, {0x041C, 'm'},
+    {0x041D, 'h'}, {0x041E, 'o'}, {0x0420, 'p'}, {0x0421, 'c'}, {0x0422, 't'}, {0x0423, 'y'},
+    {0x0425, 'x'}, {0x0430, 'a'}, {0x0435, 'e'}, {0x043A, 'k'}, {0x043E, 'o'}, {0x0440, 'p'},
+    {0x0441, 'c'}, {0x0443, 'y'}, {0x0445, 'x'}, {0x0454, 'e'}, {0x0455, 's'}, {0x0456, 'i'},
+    {0x0457, 'i'}, {0x0458, 'j'}, {0x0493, 'f'}, {0x04BB, 'h'}, {0x04CF, 'l'}, {0x0501, 'd'},
+    {0x051B, 'q'}, {0x051D, 'w'}, {0x1D00, 'a'}, {0x1D04, 'c'}, {0x1D05, 'd'}, {0x1D07, 'e'},
+    {0x1D0A, 'j'}, {0x1D0B, 'k'}, {0x1D0D, 'm'}, {0x1D0F, 'o'}, {0x1D18, 'p'}, {0x1D1B, 't'},
+    {0x1D1C, 'u'}, {0x1D20, 'v'}, {0x1D21, 'w'}, {0x1D22, 'z'}, {0xA730, 'f'}, {0xA731, 's'}};
 
 bool text_fold_lookalikes(const char *in, size_t len, strbuf *out)
 {
@@ -283,8 +226,8 @@ bool text_fold_lookalikes(const char *in, size_t len, strbuf *out)
             continue;
         }
         utf8proc_int32_t cp;
-        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)in + i,
-                                              (utf8proc_ssize_t)(len - i), &cp);
+        utf8proc_ssize_t k =
+            utf8proc_iterate((const utf8proc_uint8_t *)in + i, (utf8proc_ssize_t)(len - i), &cp);
         if (k <= 0) {
             sb_addc(out, (char)c);
             i++;
@@ -313,25 +256,44 @@ bool text_fold_lookalikes(const char *in, size_t len, strbuf *out)
 static const struct {
     const char *from, *to;
 } pairs[] = {
-    {"i am", "you are"}, {"i was", "you were"}, {"you are", "I am"},
-    {"you were", "I was"}, {"are you", "am I"}, {"were you", "was I"},
-    {"am i", "are you"},
+    {"i am", "you are"}, {"i was", "you were"}, {"you are", "I am"}, {"you were", "I was"},
+    {"are you", "am I"}, {"were you", "was I"}, {"am i", "are you"},
 };
 
 static const struct {
     const char *from, *to;
 } words[] = {
-    {"i", "you"},          {"me", "you"},         {"my", "your"},
-    {"mine", "yours"},     {"myself", "yourself"}, {"i'm", "you're"},
-    {"im", "you're"},      {"i've", "you've"},    {"ive", "you've"},
-    {"i'll", "you'll"},    {"i'd", "you'd"},      {"am", "are"},
-    {"we", "you"},         {"us", "you"},         {"our", "your"},
-    {"ours", "yours"},     {"ourselves", "yourselves"},
-    {"we're", "you're"},   {"we've", "you've"},   {"we'll", "you'll"},
-    {"your", "my"},        {"yours", "mine"},     {"yourself", "myself"},
-    {"you're", "I'm"},     {"youre", "I'm"},      {"you've", "I've"},
-    {"you'll", "I'll"},    {"you'd", "I'd"},      {"you", "me"},
-    {"u", "me"},           {"ur", "my"},
+    {"i", "you"},
+    {"me", "you"},
+    {"my", "your"},
+    {"mine", "yours"},
+    {"myself", "yourself"},
+    {"i'm", "you're"},
+    {"im", "you're"},
+    {"i've", "you've"},
+    {"ive", "you've"},
+    {"i'll", "you'll"},
+    {"i'd", "you'd"},
+    {"am", "are"},
+    {"we", "you"},
+    {"us", "you"},
+    {"our", "your"},
+    {"ours", "yours"},
+    {"ourselves", "yourselves"},
+    {"we're", "you're"},
+    {"we've", "you've"},
+    {"we'll", "you'll"},
+    {"your", "my"},
+    {"yours", "mine"},
+    {"yourself", "myself"},
+    {"you're", "I'm"},
+    {"youre", "I'm"},
+    {"you've", "I've"},
+    {"you'll", "I'll"},
+    {"you'd", "I'd"},
+    {"you", "me"},
+    {"u", "me"},
+    {"ur", "my"},
 };
 
 static bool word_char(unsigned char c) { return isalnum(c) || c == '\'' || c >= 0x80; }
@@ -415,8 +377,8 @@ void text_fold_name(const char *s, size_t len, strbuf *out)
 
 bool text_number(const char *s, double *out)
 {
-    static const char *names[] = {"zero", "one", "two", "three", "four", "five",
-                                  "six",  "seven", "eight", "nine", "ten"};
+    static const char *names[] = {"zero", "one",   "two",   "three", "four", "five",
+                                  "six",  "seven", "eight", "nine",  "ten"};
     while (*s == ' ')
         s++;
     for (int i = 0; i <= 10; i++)

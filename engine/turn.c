@@ -35,7 +35,8 @@ static void say(dbt_session *s, const textv *t, const capture_ctx *cx)
     size_t body = s->out.len;
     render_template(s, v, cx ? cx : &no_capture, true, &s->out);
     /* Trim the white space a block scalar leaves at its end. */
-    while (s->out.len > body && (s->out.s[s->out.len - 1] == '\n' || s->out.s[s->out.len - 1] == ' '))
+    while (s->out.len > body &&
+           (s->out.s[s->out.len - 1] == '\n' || s->out.s[s->out.len - 1] == ' '))
         s->out.s[--s->out.len] = '\0';
     if (s->out.len == body && s->out.s) { /* rendered to nothing: drop the separator */
         s->out.len = before;
@@ -174,16 +175,12 @@ static void run_rule(dbt_session *s, const rule *r, const capture_ctx *cx)
         enter_step(s, r->tskill, r->tstep, cx, 0);
         break;
     case ACT_START:
-    case ACT_CALL:
-        start_skill(s, r->tskill, r->tstep, r->act == ACT_CALL);
-        break;
+    case ACT_CALL: start_skill(s, r->tskill, r->tstep, r->act == ACT_CALL); break;
     case ACT_END:
         if (s->mode == MODE_SKILL)
             finish_skill(s, 0);
         break;
-    case ACT_NONE:
-        reoffer(s);
-        break;
+    case ACT_NONE: reoffer(s); break;
     }
     if (r->nchoices)
         set_choices(s, r->choices, r->nchoices);
@@ -282,10 +279,7 @@ static bool route(dbt_session *s)
     return try_rules(s, e->coach.routes, e->coach.nroutes, e->coach.routes_rx);
 }
 
-static void say_menu(dbt_session *s, const command *c)
-{
-    say(s, &c->r.say, NULL);
-}
+static void say_menu(dbt_session *s, const command *c) { say(s, &c->r.say, NULL); }
 
 /* Run a command. Returns false when it does not apply after all (explain or
  * practice of a name that is no skill), so the turn goes on. */
@@ -367,8 +361,7 @@ static bool command_run(dbt_session *s, const command *c, const capture_ctx *mcx
         reoffer(s);
         return true;
     }
-    case CMD__COUNT:
-        break;
+    case CMD__COUNT: break;
     }
     return false;
 }
@@ -480,6 +473,8 @@ const dbt_reply *dbt_session_turn(dbt_session *s, const char *text)
     const dbt_engine *e = s->e;
     turn_work work;
     memset(&work, 0, sizeof work);
+    /* Working state for this turn only: finish() drops it before returning. */
+    // cppcheck-suppress autoVariables
     s->w = &work;
     reply_reset(s);
     s->counter++;
@@ -528,7 +523,10 @@ const dbt_reply *dbt_session_turn(dbt_session *s, const char *text)
     }
     if (s->w->in.len == 0) {
         const step *st = cur_step(s);
-        say(s, st && st->say.n ? &st->say : e->coach.empty.n ? &e->coach.empty : &e->coach.fallback,
+        say(s,
+            st && st->say.n    ? &st->say
+            : e->coach.empty.n ? &e->coach.empty
+                               : &e->coach.fallback,
             NULL);
         reoffer(s);
         return finish(s);
@@ -542,7 +540,10 @@ const dbt_reply *dbt_session_turn(dbt_session *s, const char *text)
         if (try_rules(s, st->rules, st->nrules, st->rx) ||
             try_rules(s, sk->rules, sk->nrules, sk->rx) || route(s))
             return finish(s);
-        say(s, st->fallback.n ? &st->fallback : sk->fallback.n ? &sk->fallback : &e->coach.fallback,
+        say(s,
+            st->fallback.n   ? &st->fallback
+            : sk->fallback.n ? &sk->fallback
+                             : &e->coach.fallback,
             NULL);
         reoffer(s);
         return finish(s);

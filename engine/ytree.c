@@ -32,8 +32,8 @@ static bool next(builder *b, yaml_event_t *ev)
     const char *problem = b->p.problem ? b->p.problem : "invalid YAML";
     if (b->p.error == YAML_MEMORY_ERROR)
         problem = "out of memory";
-    snprintf(b->msg, b->msgsize, "YAML syntax: %s%s%s", problem,
-             b->p.context ? " " : "", b->p.context ? b->p.context : "");
+    snprintf(b->msg, b->msgsize, "YAML syntax: %s%s%s", problem, b->p.context ? " " : "",
+             b->p.context ? b->p.context : "");
     /* An unclosed quote runs to the end of the file: point at where it
      * began, not at the end. */
     const yaml_mark_t *m = &b->p.problem_mark;
@@ -57,9 +57,9 @@ static bool push(builder *b, ynode *parent, ynode *child, size_t *cap)
 {
     if (parent->n == *cap) {
         size_t ncap = *cap ? *cap * 2 : 8;
-        ynode **items = ar_alloc(b->a, ncap * sizeof *items);
+        ynode **items = ar_alloc(b->a, ncap * sizeof(ynode *));
         if (parent->n)
-            memcpy(items, parent->items, parent->n * sizeof *items);
+            memcpy(items, parent->items, parent->n * sizeof(ynode *));
         parent->items = items;
         *cap = ncap;
     }
@@ -152,14 +152,12 @@ static ynode *build(builder *b, yaml_event_t *ev, int depth)
             push(b, n, c, &cap);
         }
     }
-    default:
-        fail(b, &ev->start_mark, "%s", "unexpected YAML event");
-        return NULL;
+    default: fail(b, &ev->start_mark, "%s", "unexpected YAML event"); return NULL;
     }
 }
 
-ynode *ytree_parse(arena *a, const char *buf, size_t len, char *msg, size_t msgsize,
-                   int *line, int *col)
+ynode *ytree_parse(arena *a, const char *buf, size_t len, char *msg, size_t msgsize, int *line,
+                   int *col)
 {
     static builder zero;
     builder b = zero;
@@ -174,6 +172,9 @@ ynode *ytree_parse(arena *a, const char *buf, size_t len, char *msg, size_t msgs
     }
     jmp_buf jb;
     jmp_buf *saved = a->oom;
+    /* The arena jumps here while parsing, and is given back its own handler
+     * before this function returns. */
+    // cppcheck-suppress autoVariables
     a->oom = &jb;
     if (setjmp(jb)) {
         if (b.live)

@@ -16,13 +16,13 @@ typedef enum { YN_SCALAR, YN_SEQ, YN_MAP } ynode_kind;
 typedef struct ynode ynode;
 struct ynode {
     ynode_kind kind;
-    int line, col;    /* 1-based */
-    const char *str;  /* scalars: the value */
+    int line, col;   /* 1-based */
+    const char *str; /* scalars: the value */
     size_t len;
-    bool plain;       /* scalars: written without quotes or block style */
-    bool block;       /* scalars: a literal or folded block */
-    ynode **items;    /* sequences: items; mappings: key, value, key, value ... */
-    size_t n;         /* number of items (mappings: twice the number of pairs) */
+    bool plain;    /* scalars: written without quotes or block style */
+    bool block;    /* scalars: a literal or folded block */
+    ynode **items; /* sequences: items; mappings: key, value, key, value ... */
+    size_t n;      /* number of items (mappings: twice the number of pairs) */
 };
 
 enum { YTREE_MAX_DEPTH = 32, YTREE_MAX_NODES = 1000000 };
@@ -33,8 +33,8 @@ enum { YTREE_MAX_FILE = 16 * 1024 * 1024 };
  * NULL and fills `msg`, `*line` and `*col`. An empty document gives NULL with
  * an empty message.
  */
-ynode *ytree_parse(arena *a, const char *buf, size_t len, char *msg, size_t msgsize,
-                   int *line, int *col);
+ynode *ytree_parse(arena *a, const char *buf, size_t len, char *msg, size_t msgsize, int *line,
+                   int *col);
 
 /* The value for `key` in a mapping, or NULL. */
 ynode *ytree_get(const ynode *map, const char *key);

@@ -47,8 +47,8 @@ void cli_print_diag(FILE *out, int severity, const dbt_error *e, bool color)
     const char *c = color ? (severity == DBT_SEVERITY_ERROR ? "\033[1;31m" : "\033[1;35m") : "";
     const char *bold = color ? "\033[1m" : "", *reset = color ? "\033[0m" : "";
     if (e->file[0] && e->line > 0)
-        fprintf(out, "%s%s:%d:%d:%s %s%s:%s %s\n", bold, e->file, e->line, e->column, reset, c,
-                sev, reset, e->message);
+        fprintf(out, "%s%s:%d:%d:%s %s%s:%s %s\n", bold, e->file, e->line, e->column, reset, c, sev,
+                reset, e->message);
     else if (e->file[0])
         fprintf(out, "%s%s:%s %s%s:%s %s\n", bold, e->file, reset, c, sev, reset, e->message);
     else

@@ -10,10 +10,10 @@
 #include "dbtcoach.h"
 
 typedef struct cli_opts {
-    const char *skills;   /* the skills folder */
-    const char *region;   /* as chosen: flag, environment, locale; or NULL */
-    bool color;           /* colour allowed (a terminal, no NO_COLOR, no --no-color) */
-    bool history;         /* keep history on disk */
+    const char *skills; /* the skills folder */
+    const char *region; /* as chosen: flag, environment, locale; or NULL */
+    bool color;         /* colour allowed (a terminal, no NO_COLOR, no --no-color) */
+    bool history;       /* keep history on disk */
 } cli_opts;
 
 /* The skills folder: --skills, $DBTCOACH_SKILLS, the source tree next to the

@@ -51,8 +51,8 @@ static void edge_to(const dbt_engine *e, const skill *s, const char *from, const
     if (r->act == ACT_GOTO && r->tstep >= 0)
         printf("  \"%s\" -> \"%s\" [label=\"", from, s->steps[r->tstep].id);
     else if ((r->act == ACT_START || r->act == ACT_CALL) && r->tskill >= 0)
-        printf("  \"%s\" -> \"skill:%s\" [style=dashed, label=\"%s ", from,
-               e->skills[r->tskill].id, r->act == ACT_START ? "start" : "call");
+        printf("  \"%s\" -> \"skill:%s\" [style=dashed, label=\"%s ", from, e->skills[r->tskill].id,
+               r->act == ACT_START ? "start" : "call");
     else if (r->act == ACT_END)
         printf("  \"%s\" -> \"(end)\" [label=\"", from);
     else

@@ -40,7 +40,7 @@ static size_t hash(const char *s)
 static entry **find(table *t, const char *id)
 {
     entry **p = &t->b[hash(id) & (t->nb - 1)];
-    while (*p && strcmp((*p)->id, id))
+    while (*p && strcmp((*p)->id, id) != 0)
         p = &(*p)->next;
     return p;
 }
@@ -48,7 +48,7 @@ static entry **find(table *t, const char *id)
 static bool grow(table *t)
 {
     size_t nb = t->nb ? t->nb * 2 : 1024;
-    entry **b = calloc(nb, sizeof *b);
+    entry **b = calloc(nb, sizeof(entry *));
     if (!b)
         return false;
     for (size_t i = 0; i < t->nb; i++)
@@ -125,19 +125,18 @@ static json_t *reply_json(const char *id, const dbt_reply *r)
     json_t *choices = json_array();
     for (size_t i = 0; i < r->n_choices; i++)
         json_array_append_new(choices, json_string(r->choices[i]));
-    json_t *o = json_pack("{s:s,s:s,s:b,s:o,s:o,s:o,s:o,s:b}", "session", id, "text", r->text,
-                          "crisis", r->crisis,
-                          "category", r->category ? json_string(r->category) : json_null(),
-                          "skill", r->skill ? json_string(r->skill) : json_null(),
-                          "step", r->step ? json_string(r->step) : json_null(),
-                          "choices", choices, "ended", r->ended);
+    json_t *o = json_pack(
+        "{s:s,s:s,s:b,s:o,s:o,s:o,s:o,s:b}", "session", id, "text", r->text, "crisis", r->crisis,
+        "category", r->category ? json_string(r->category) : json_null(), "skill",
+        r->skill ? json_string(r->skill) : json_null(), "step",
+        r->step ? json_string(r->step) : json_null(), "choices", choices, "ended", r->ended);
     if (o) {
         json_object_set_new(o, "hotlines", json_boolean(r->hotlines));
         json_object_set_new(o, "region", json_string(r->region));
     }
     if (o && r->timer.kind == DBT_TIMER_COUNTDOWN)
-        json_object_set_new(o, "timer", json_pack("{s:s,s:i}", "kind", "countdown", "seconds",
-                                                  r->timer.seconds));
+        json_object_set_new(
+            o, "timer", json_pack("{s:s,s:i}", "kind", "countdown", "seconds", r->timer.seconds));
     else if (o && r->timer.kind == DBT_TIMER_BREATHE)
         json_object_set_new(o, "timer",
                             json_pack("{s:s,s:i,s:i,s:i,s:i}", "kind", "breathe", "in",
@@ -164,7 +163,8 @@ static void handle(dbt_engine *e, const cli_opts *o, table *t, const char *line,
     json_t *jid = json_object_get(req, "session");
     const char *id = json_string_value(jid);
     if (!id || !*id || strlen(id) > MAX_ID) {
-        emit_error(lineno, NULL, "a request needs \"session\": a non-empty string id (at most 256 bytes)");
+        emit_error(lineno, NULL,
+                   "a request needs \"session\": a non-empty string id (at most 256 bytes)");
         json_decref(req);
         return;
     }
@@ -222,7 +222,8 @@ static void handle(dbt_engine *e, const cli_opts *o, table *t, const char *line,
     }
     if (!*slot) {
         if (t->n >= MAX_SESSIONS) {
-            emit_error(lineno, id, "too many sessions: end some with {\"session\":ID,\"end\":true}");
+            emit_error(lineno, id,
+                       "too many sessions: end some with {\"session\":ID,\"end\":true}");
             json_decref(req);
             return;
         }
@@ -249,7 +250,8 @@ static void handle(dbt_engine *e, const cli_opts *o, table *t, const char *line,
         json_decref(req);
         return;
     }
-    const dbt_reply *r = jtext ? dbt_session_turn(s, json_string_value(jtext)) : dbt_session_start(s);
+    const dbt_reply *r =
+        jtext ? dbt_session_turn(s, json_string_value(jtext)) : dbt_session_start(s);
     emit(reply_json(id, r));
     json_decref(req);
 }

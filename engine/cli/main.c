@@ -19,23 +19,24 @@
 
 static void usage(FILE *f)
 {
-    fputs("usage: dbtcoach [options]              practise DBT skills (a terminal coach)\n"
-          "       dbtcoach --jsonl [options]      JSON lines on stdin/stdout, for other front ends\n"
-          "       dbtcoach skills                 list the skills: id, module, title\n"
-          "       dbtcoach check [--werror] [DIR] check skill scripts\n"
-          "       dbtcoach test [--coverage] [FILE|DIR...]  run conversation tests\n"
-          "       dbtcoach graph SKILL            a skill's steps as Graphviz DOT\n"
-          "\n"
-          "options:\n"
-          "  --skills DIR     the folder of skill scripts\n"
-          "  --region CC      your country (ISO code such as US, GB, AU) for crisis lines\n"
-          "  --no-color       no colour\n"
-          "  --history        keep the line history on disk (off by default)\n"
-          "  --help, --version\n"
-          "\n"
-          "dbtcoach is a practice aid for DBT skills. It is not therapy and not a crisis\n"
-          "service. If you are in danger, call your local emergency number.\n",
-          f);
+    fputs(
+        "usage: dbtcoach [options]              practise DBT skills (a terminal coach)\n"
+        "       dbtcoach --jsonl [options]      JSON lines on stdin/stdout, for other front ends\n"
+        "       dbtcoach skills                 list the skills: id, module, title\n"
+        "       dbtcoach check [--werror] [DIR] check skill scripts\n"
+        "       dbtcoach test [--coverage] [FILE|DIR...]  run conversation tests\n"
+        "       dbtcoach graph SKILL            a skill's steps as Graphviz DOT\n"
+        "\n"
+        "options:\n"
+        "  --skills DIR     the folder of skill scripts\n"
+        "  --region CC      your country (ISO code such as US, GB, AU) for crisis lines\n"
+        "  --no-color       no colour\n"
+        "  --history        keep the line history on disk (off by default)\n"
+        "  --help, --version\n"
+        "\n"
+        "dbtcoach is a practice aid for DBT skills. It is not therapy and not a crisis\n"
+        "service. If you are in danger, call your local emergency number.\n",
+        f);
 }
 
 static bool is_dir(const char *p)
@@ -46,7 +47,6 @@ static bool is_dir(const char *p)
 
 const char *cli_skills_dir(const char *flag)
 {
-    static char buf[PATH_MAX + 16];
     if (flag)
         return flag;
     const char *env = getenv("DBTCOACH_SKILLS");
@@ -59,6 +59,7 @@ const char *cli_skills_dir(const char *flag)
         exe[n] = '\0';
         char *slash = strrchr(exe, '/');
         if (slash) {
+            static char buf[PATH_MAX + 16];
             *slash = '\0';
             snprintf(buf, sizeof buf, "%s/../skills", exe);
             if (is_dir(buf) && access(buf, R_OK) == 0) {

@@ -236,7 +236,7 @@ static void run_timer(const ui *u, const dbt_timer *t)
     } else {
         for (int c = 0; c < t->cycles && !skipped; c++) {
             static const char *phase[] = {"breathe in ", "hold       ", "breathe out"};
-            int secs[] = {t->breathe_in, t->hold, t->breathe_out};
+            const int secs[] = {t->breathe_in, t->hold, t->breathe_out};
             for (int ph = 0; ph < 3 && !skipped; ph++)
                 for (int s = secs[ph]; s > 0 && !skipped; s--) {
                     printf("\r  %s%s%s  %d   %s(%d of %d)%s ", c_coach(u), phase[ph], c_off(u), s,
@@ -288,9 +288,8 @@ int plain_run(dbt_engine *e, const cli_opts *o)
 
 /* ---- the REPL ------------------------------------------------------------ */
 
-static const char *const slash_commands[] = {"/help",   "/skills", "/menu",  "/back",
-                                             "/crisis", "/region", "/reload", "/about",
-                                             "/quit",   NULL};
+static const char *const slash_commands[] = {"/help",   "/skills", "/menu",  "/back", "/crisis",
+                                             "/region", "/reload", "/about", "/quit", NULL};
 
 static dbt_engine *cur_engine;
 

@@ -50,12 +50,11 @@ typedef struct runner {
     int passed, failed;
     bool verbose;
     matcher m;
-    strbuf why;          /* failures of the current turn */
-    coverage *cov;       /* NULL unless --coverage */
+    strbuf why;    /* failures of the current turn */
+    coverage *cov; /* NULL unless --coverage */
 } runner;
 
-static void cov_add(coverage *c, const void *p, int sk, bool is_step, srcpos pos,
-                    const char *what)
+static void cov_add(coverage *c, const void *p, int sk, bool is_step, srcpos pos, const char *what)
 {
     if (c->n == c->cap) {
         c->cap = c->cap ? c->cap * 2 : 256;
@@ -72,7 +71,9 @@ static void cov_rules(coverage *c, int k, const rule *r, int n)
 {
     for (int i = 0; i < n; i++)
         cov_add(c, &r[i], k, false, r[i].pos,
-                r[i].nexamples ? r[i].examples[0] : r[i].npats ? r[i].pats[0]->src : "(any input)");
+                r[i].nexamples ? r[i].examples[0]
+                : r[i].npats   ? r[i].pats[0]->src
+                               : "(any input)");
 }
 
 static void cov_init(coverage *c, const dbt_engine *e)
@@ -118,8 +119,8 @@ static void cov_report(const coverage *c, const dbt_engine *e)
                 rh += c->v[i].hit;
             }
         }
-        printf("  %-28s steps %3zu/%-3zu rules %3zu/%-3zu %3d%%\n", e->skills[k].id, sh, s, rh,
-               r, pct(sh + rh, s + r));
+        printf("  %-28s steps %3zu/%-3zu rules %3zu/%-3zu %3d%%\n", e->skills[k].id, sh, s, rh, r,
+               pct(sh + rh, s + r));
         for (size_t i = 0; i < c->n; i++)
             if (c->v[i].skill == k && !c->v[i].hit)
                 printf("    %s:%d: %s not reached: %.60s\n", c->v[i].pos.file, c->v[i].pos.line,
@@ -182,10 +183,7 @@ static void expect_texts(runner *R, const ynode *n, const char *text, bool want)
     }
 }
 
-static bool yes(const char *s)
-{
-    return s && (!strcmp(s, "true") || !strcmp(s, "yes"));
-}
+static bool yes(const char *s) { return s && (!strcmp(s, "true") || !strcmp(s, "yes")); }
 
 static void check_turn(runner *R, const ynode *t, const dbt_reply *r)
 {
@@ -194,19 +192,19 @@ static void check_turn(runner *R, const ynode *t, const dbt_reply *r)
     const char *v;
     if ((v = scalar(ytree_get(t, "skill")))) {
         bool none = !strcmp(v, "none") || !strcmp(v, "null") || !strcmp(v, "~") || !*v;
-        if (none ? r->skill != NULL : !r->skill || strcmp(r->skill, v))
+        if (none ? r->skill != NULL : !r->skill || strcmp(r->skill, v) != 0)
             sb_printf(&R->why, "    expected skill: %s, but it is %s\n", v,
                       r->skill ? r->skill : "none");
     }
-    if ((v = scalar(ytree_get(t, "step"))) && (!r->step || strcmp(r->step, v)))
+    if ((v = scalar(ytree_get(t, "step"))) && (!r->step || strcmp(r->step, v) != 0))
         sb_printf(&R->why, "    expected step: %s, but it is %s\n", v, r->step ? r->step : "none");
     if ((v = scalar(ytree_get(t, "crisis")))) {
-        bool want_flag = strcmp(v, "false") && strcmp(v, "no");
-        bool named = want_flag && strcmp(v, "true") && strcmp(v, "yes");
+        bool want_flag = strcmp(v, "false") != 0 && strcmp(v, "no") != 0;
+        bool named = want_flag && strcmp(v, "true") != 0 && strcmp(v, "yes") != 0;
         if (!!r->crisis != want_flag)
             sb_printf(&R->why, "    expected crisis: %s, but the reply has crisis: %s\n", v,
                       r->crisis ? r->category : "false");
-        else if (named && (!r->category || strcmp(r->category, v)))
+        else if (named && (!r->category || strcmp(r->category, v) != 0))
             sb_printf(&R->why, "    expected crisis category %s, but it is %s\n", v,
                       r->category ? r->category : "none");
     }
@@ -220,7 +218,8 @@ static void check_turn(runner *R, const ynode *t, const dbt_reply *r)
         if (!same) {
             sb_adds(&R->why, "    expected choices: [");
             for (size_t i = 0; i < ch->n; i++)
-                sb_printf(&R->why, "%s%s", i ? ", " : "", scalar(ch->items[i]) ? ch->items[i]->str : "?");
+                sb_printf(&R->why, "%s%s", i ? ", " : "",
+                          scalar(ch->items[i]) ? ch->items[i]->str : "?");
             sb_adds(&R->why, "], but they are [");
             for (size_t i = 0; i < r->n_choices; i++)
                 sb_printf(&R->why, "%s%s", i ? ", " : "", r->choices[i]);
@@ -246,7 +245,7 @@ static void print_said(const char *text)
 static void run_case(runner *R, const char *file, const ynode *c, const char *region)
 {
     static const char *const keys[] = {"name", "region", "start", "turns", NULL};
-    static const char *const tkeys[] = {"user", "reply", "not", "skill", "step",
+    static const char *const tkeys[] = {"user",   "reply",   "not",   "skill", "step",
                                         "crisis", "choices", "ended", NULL};
     if (c->kind != YN_MAP) {
         bad(R, file, c, "a case must be a mapping with name and turns");
@@ -309,7 +308,8 @@ static void run_case(runner *R, const char *file, const ynode *c, const char *re
                 known |= !strcmp(*kk, t->items[k]->str);
             if (!known) {
                 bad(R, file, t->items[k],
-                    "unknown key in a turn (user, reply, not, skill, step, crisis, choices, ended)");
+                    "unknown key in a turn (user, reply, not, skill, step, crisis, choices, "
+                    "ended)");
                 dbt_session_free(s);
                 return;
             }
@@ -379,7 +379,10 @@ static void run_file(runner *R, const char *path)
     ar_free(&a);
 }
 
-static int cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+static int cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
 
 static void run_path(runner *R, const char *path)
 {
@@ -404,7 +407,7 @@ static void run_path(runner *R, const char *path)
     struct dirent *de;
     while ((de = readdir(d))) {
         size_t l = strlen(de->d_name);
-        if (de->d_name[0] == '.' || l < 6 || strcmp(de->d_name + l - 5, ".yaml"))
+        if (de->d_name[0] == '.' || l < 6 || strcmp(de->d_name + l - 5, ".yaml") != 0)
             continue;
         char **nn = realloc(names, (n + 1) * sizeof *nn);
         if (!nn)
@@ -429,13 +432,14 @@ static void run_path(runner *R, const char *path)
 int test_main(int argc, char **argv, const cli_opts *o)
 {
     runner R = {0};
+    coverage cov = {0};
     R.o = o;
     int first = 1;
     for (; first < argc && argv[first][0] == '-'; first++) {
         if (!strcmp(argv[first], "-v") || !strcmp(argv[first], "--verbose"))
             R.verbose = true;
         else if (!strcmp(argv[first], "--coverage"))
-            R.cov = calloc(1, sizeof *R.cov);
+            R.cov = &cov;
         else {
             fprintf(stderr, "dbtcoach test: unknown option '%s'\n", argv[first]);
             return 2;
@@ -458,7 +462,6 @@ int test_main(int argc, char **argv, const cli_opts *o)
     if (R.cov) {
         cov_report(R.cov, R.e);
         free(R.cov->v);
-        free(R.cov);
     }
     fflush(stderr);
     printf("%d passed, %d failed\n", R.passed, R.failed);

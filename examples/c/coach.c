@@ -18,8 +18,8 @@ static void show(const dbt_reply *r)
     if (r->timer.kind == DBT_TIMER_COUNTDOWN)
         printf("(timer: %d seconds)\n", r->timer.seconds);
     else if (r->timer.kind == DBT_TIMER_BREATHE)
-        printf("(breathe in %d, hold %d, out %d; %d times)\n", r->timer.breathe_in,
-               r->timer.hold, r->timer.breathe_out, r->timer.cycles);
+        printf("(breathe in %d, hold %d, out %d; %d times)\n", r->timer.breathe_in, r->timer.hold,
+               r->timer.breathe_out, r->timer.cycles);
     fputs(r->ended ? "" : "> ", stdout);
     fflush(stdout);
 }

@@ -80,21 +80,56 @@ static dbt_engine *load_or_die(const char *dir)
 
 /* ---- the shipped skills ------------------------------------------------ */
 
-static const char *const conv_stop[] = {
-    "hi", "I want to practice the STOP skill", "8", "I want to send my ex a nasty text", "ok",
-    "done", "my chest is tight and I keep replaying it", "worse", "go for a walk instead", "4",
-    "menu", NULL};
+static const char *const conv_stop[] = {"hi",
+                                        "I want to practice the STOP skill",
+                                        "8",
+                                        "I want to send my ex a nasty text",
+                                        "ok",
+                                        "done",
+                                        "my chest is tight and I keep replaying it",
+                                        "worse",
+                                        "go for a walk instead",
+                                        "4",
+                                        "menu",
+                                        NULL};
 static const char *const conv_route[] = {
-    "I'm about to send a nasty text to my ex", "STOP", "7", "stop",
-    "what is DEAR MAN?", "I need to ask my boss for a raise", "DEAR MAN", "my boss",
-    "asking", "I have worked here two years and took on the team lead tasks", "menu", NULL};
-static const char *const conv_crisis[] = {
-    "hello", "honestly I don't want to be here anymore", "breathe with me", "done", "ok",
-    "menu", "what skills do you have", "thanks", NULL};
-static const char *const conv_tipp[] = {
-    "my heart is racing and I can't calm down", "TIPP", "9", "no", "ready", "done", "done",
-    "done", "done", "3", "menu", "I feel so sad today", "Opposite action", "sadness", "menu",
+    "I'm about to send a nasty text to my ex",
+    "STOP",
+    "7",
+    "stop",
+    "what is DEAR MAN?",
+    "I need to ask my boss for a raise",
+    "DEAR MAN",
+    "my boss",
+    "asking",
+    "I have worked here two years and took on the team lead tasks",
+    "menu",
     NULL};
+static const char *const conv_crisis[] = {"hello",
+                                          "honestly I don't want to be here anymore",
+                                          "breathe with me",
+                                          "done",
+                                          "ok",
+                                          "menu",
+                                          "what skills do you have",
+                                          "thanks",
+                                          NULL};
+static const char *const conv_tipp[] = {"my heart is racing and I can't calm down",
+                                        "TIPP",
+                                        "9",
+                                        "no",
+                                        "ready",
+                                        "done",
+                                        "done",
+                                        "done",
+                                        "done",
+                                        "3",
+                                        "menu",
+                                        "I feel so sad today",
+                                        "Opposite action",
+                                        "sadness",
+                                        "menu",
+                                        NULL};
 static const char *const *const convs[] = {conv_stop, conv_route, conv_crisis, conv_tipp};
 
 typedef struct shipped {
@@ -404,8 +439,9 @@ int main(int argc, char **argv)
         fflush(stdout);
     }
     if (ng >= 3) {
-        printf("\n  a no-match turn with 10,000 rules costs %.2fx one with 100 (target: at most 3x)\n",
-               g[2].turn_us[2] / g[0].turn_us[2]);
+        printf(
+            "\n  a no-match turn with 10,000 rules costs %.2fx one with 100 (target: at most 3x)\n",
+            g[2].turn_us[2] / g[0].turn_us[2]);
         printf("  and is %.0fx faster than the naive baseline (target: at least 20x)\n",
                g[2].naive_us[2] / g[2].turn_us[2]);
     }
@@ -415,9 +451,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench: cannot write %s: %s\n", json, strerror(errno));
         return 1;
     }
-    fprintf(f, "{\n  \"shipped\": {\"sessions\": %zu, \"turns\": %zu, \"load_ms\": %.3f, "
-               "\"startup_ms\": %.3f, \"turns_per_second\": %.0f, \"median_us\": %.3f, "
-               "\"p99_us\": %.3f, \"bytes_per_session\": %.0f, \"peak_rss_kib\": %ld},\n",
+    fprintf(f,
+            "{\n  \"shipped\": {\"sessions\": %zu, \"turns\": %zu, \"load_ms\": %.3f, "
+            "\"startup_ms\": %.3f, \"turns_per_second\": %.0f, \"median_us\": %.3f, "
+            "\"p99_us\": %.3f, \"bytes_per_session\": %.0f, \"peak_rss_kib\": %ld},\n",
             sh.sessions, sh.turns, sh.load_ms, sh.startup_ms, sh.turns_per_s, sh.median_us,
             sh.p99_us, sh.bytes_per_session, sh.rss_kib);
     fprintf(f, "  \"generated\": [\n");

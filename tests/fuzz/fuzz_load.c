@@ -8,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "dbtcoach.h"
 #include "../unit/fixture.h"
+#include "dbtcoach.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

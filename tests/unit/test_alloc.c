@@ -7,10 +7,10 @@
  * libraries the engine uses fail too. It cannot run under AddressSanitizer
  * or valgrind, which replace them as well; there it says so and passes.
  */
+#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <cmocka.h>
 #include <stdint.h>
 
 #include "dbtcoach.h"
@@ -182,10 +182,25 @@ static void test_shipped_load_fails_cleanly(void **state)
     printf("note: load of the shipped skills: %ld allocations, sampled\n", total);
 }
 
-static const char *const conversation[] = {
-    "hello", "I want to practice the STOP skill", "8", "I want to text my ex", "ok", "back",
-    "skip", "done", "my chest is tight", "worse", "go for a walk", "4", "menu",
-    "what is DEAR MAN?", "I want to kill myself", "breathe with me", "help now", "quit", NULL};
+static const char *const conversation[] = {"hello",
+                                           "I want to practice the STOP skill",
+                                           "8",
+                                           "I want to text my ex",
+                                           "ok",
+                                           "back",
+                                           "skip",
+                                           "done",
+                                           "my chest is tight",
+                                           "worse",
+                                           "go for a walk",
+                                           "4",
+                                           "menu",
+                                           "what is DEAR MAN?",
+                                           "I want to kill myself",
+                                           "breathe with me",
+                                           "help now",
+                                           "quit",
+                                           NULL};
 
 static void run_conversation(const dbt_engine *e)
 {

@@ -6,10 +6,10 @@
  * and the false positives. A missed crisis is the worst bug this project can
  * have: when this fails, fix the screen, never the data.
  */
+#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <cmocka.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -254,10 +254,22 @@ static bool has_word(const char *text, const char *w)
 static void test_replies_in_every_region(void **state)
 {
     (void)state;
-    static const char *const forbidden[] = {
-        "committed suicide", "bridge", "meters", "metres", "lethal", "dose", "mg ",
-        "how many pills", "painless", "calorie", "weight loss", "cheer up", "look on the bright side",
-        "keep this between us", "our secret", NULL};
+    static const char *const forbidden[] = {"committed suicide",
+                                            "bridge",
+                                            "meters",
+                                            "metres",
+                                            "lethal",
+                                            "dose",
+                                            "mg ",
+                                            "how many pills",
+                                            "painless",
+                                            "calorie",
+                                            "weight loss",
+                                            "cheer up",
+                                            "look on the bright side",
+                                            "keep this between us",
+                                            "our secret",
+                                            NULL};
     for (int c = 0; c < engine->crisis.ncats; c++) {
         const crisis_cat *cat = &engine->crisis.cats[c];
         const phrase *p = NULL;

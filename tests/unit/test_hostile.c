@@ -3,10 +3,10 @@
  * author writes or a front end sends, the coach answers sensibly, never
  * crashes or hangs, and never passes control sequences into a reply.
  */
+#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <cmocka.h>
 #include <time.h>
 
 #include "dbtcoach.h"
@@ -71,8 +71,9 @@ static void test_escapes_and_bidi_never_reach_a_reply(void **state)
     dbt_session *s = dbt_session_new(e, "US");
     dbt_session_jump(s, "stop", "urge");
     /* the urge is reflected back in the next step: nothing hostile survives */
-    const dbt_reply *r = dbt_session_turn(
-        s, "\033]0;owned\007\033[31mtext \xe2\x80\xae" "him\033[0m back \x1b[2J\xc2\x9b" "2J now");
+    const dbt_reply *r = dbt_session_turn(s, "\033]0;owned\007\033[31mtext \xe2\x80\xae"
+                                             "him\033[0m back \x1b[2J\xc2\x9b"
+                                             "2J now");
     assert_clean_reply(r->text);
     assert_non_null(strstr(r->text, "text him back now"));
     dbt_session_free(s);
@@ -146,12 +147,13 @@ static void expect_load_error(const char *name, const char *text, size_t len, co
 static void test_yaml_alias_bomb(void **state)
 {
     (void)state;
-    const char *bomb = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
-                       "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
-                       "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
-                       "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
-                       "e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n"
-                       "f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n";
+    const char *bomb =
+        "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
+        "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+        "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+        "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
+        "e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n"
+        "f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n";
     expect_load_error("dt/bomb.yaml", bomb, strlen(bomb), "anchors");
 }
 

@@ -2,10 +2,10 @@
  * test_load.c - the loader: a valid set loads; every kind of error is
  * reported with its file, line and column, and fails the whole load.
  */
+#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <cmocka.h>
 
 #include "dbtcoach.h"
 #include "fixture.h"
@@ -83,8 +83,8 @@ static void test_alias_rejected(void **state)
 {
     (void)state;
     expect_error("dt/bad.yaml",
-                 SKILL_HEAD "steps:\n  start:\n    say: &x hi\n    fallback: *x\n    end: true\n", 7,
-                 10, "anchors");
+                 SKILL_HEAD "steps:\n  start:\n    say: &x hi\n    fallback: *x\n    end: true\n",
+                 7, 10, "anchors");
     expect_error("dt/bad.yaml", "a: [1, *x]\n", 1, 8, "aliases");
 }
 
@@ -93,7 +93,8 @@ static void test_pattern_error_points_into_pattern(void **state)
     (void)state;
     /* the ( is never closed: PCRE2 reports the end of the pattern, column 22 */
     expect_error("dt/bad.yaml",
-                 SKILL_HEAD "steps:\n  start:\n    rules:\n      - match: 'ab(cd'\n        end: true\n",
+                 SKILL_HEAD
+                 "steps:\n  start:\n    rules:\n      - match: 'ab(cd'\n        end: true\n",
                  8, 22, "pattern does not compile");
 }
 
@@ -101,7 +102,8 @@ static void test_goto_missing_step(void **state)
 {
     (void)state;
     expect_error("dt/bad.yaml",
-                 SKILL_HEAD "steps:\n  start:\n    rules:\n      - match: x\n        goto: nowhere\n",
+                 SKILL_HEAD
+                 "steps:\n  start:\n    rules:\n      - match: x\n        goto: nowhere\n",
                  9, 15, "no step 'nowhere'");
 }
 
@@ -115,32 +117,34 @@ static void test_missing_start(void **state)
 static void test_duplicate_skill_id(void **state)
 {
     (void)state;
-    expect_error("dt/zzz.yaml",
-                 "id: demo\ntitle: D\nmodule: mindfulness\nsummary: s\nsteps:\n  start:\n    end: true\n",
-                 1, 5, "duplicate skill id 'demo'");
+    expect_error(
+        "dt/zzz.yaml",
+        "id: demo\ntitle: D\nmodule: mindfulness\nsummary: s\nsteps:\n  start:\n    end: true\n", 1,
+        5, "duplicate skill id 'demo'");
 }
 
 static void test_unknown_module(void **state)
 {
     (void)state;
-    expect_error("dt/bad.yaml",
-                 "id: bad\ntitle: B\nmodule: cooking\nsummary: s\nsteps:\n  start:\n    end: true\n", 3,
-                 9, "unknown module");
+    expect_error(
+        "dt/bad.yaml",
+        "id: bad\ntitle: B\nmodule: cooking\nsummary: s\nsteps:\n  start:\n    end: true\n", 3, 9,
+        "unknown module");
 }
 
 static void test_bad_template(void **state)
 {
     (void)state;
-    expect_error("dt/bad.yaml",
-                 SKILL_HEAD "steps:\n  start:\n    say: 'Hi {name'\n    end: true\n", 7, 14,
-                 "unclosed '{'");
+    expect_error("dt/bad.yaml", SKILL_HEAD "steps:\n  start:\n    say: 'Hi {name'\n    end: true\n",
+                 7, 14, "unclosed '{'");
 }
 
 static void test_bad_condition(void **state)
 {
     (void)state;
     expect_error("dt/bad.yaml",
-                 SKILL_HEAD "steps:\n  start:\n    branch:\n      - if: 'x >= '\n        goto: start\n",
+                 SKILL_HEAD
+                 "steps:\n  start:\n    branch:\n      - if: 'x >= '\n        goto: start\n",
                  8, 13, "expected a value");
 }
 
@@ -157,11 +161,12 @@ static void test_hotline_missing_source(void **state)
 static void test_hotline_bad_date(void **state)
 {
     (void)state;
-    expect_error("hotlines.yaml",
-                 "fallback: US\nregions:\n  - region: US\n    name: U\n    emergency: '911'\n"
-                 "    services:\n      - name: L\n        for: [all]\n        call: ['988']\n"
-                 "        text: []\n        hours: always\n        source: x\n        verified: soon\n",
-                 13, 19, "'verified' must be a date");
+    expect_error(
+        "hotlines.yaml",
+        "fallback: US\nregions:\n  - region: US\n    name: U\n    emergency: '911'\n"
+        "    services:\n      - name: L\n        for: [all]\n        call: ['988']\n"
+        "        text: []\n        hours: always\n        source: x\n        verified: soon\n",
+        13, 19, "'verified' must be a date");
 }
 
 static void test_deep_nesting(void **state)
@@ -204,7 +209,8 @@ static void test_reports_every_error(void **state)
     (void)state;
     char *d = fx_dir();
     fx_write(d, "dt/a.yaml", SKILL_HEAD "steps:\n  start:\n    sya: hi\n    end: true\n");
-    fx_write(d, "dt/b.yaml", "id: b\ntitle: B\nmodule: nope\nsummary: s\nsteps:\n  start:\n    end: true\n");
+    fx_write(d, "dt/b.yaml",
+             "id: b\ntitle: B\nmodule: nope\nsummary: s\nsteps:\n  start:\n    end: true\n");
     count_diag = 0;
     dbt_error err;
     assert_null(dbt_engine_load_checked(d, 0, on_diag, NULL, &err));

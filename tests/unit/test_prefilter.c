@@ -6,10 +6,10 @@
  * examples, crisis phrasings, idioms), that whenever the pattern matches, the
  * prefilter lists it as a candidate.
  */
+#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <cmocka.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,25 +38,25 @@ static void test_requirements(void **state)
 {
     (void)state;
     assert_string_equal(req("\\bkill myself\\b"), "kill myself");
-    assert_null(req("(?i)kill"));                /* inline options: stay out */
+    assert_null(req("(?i)kill")); /* inline options: stay out */
     assert_string_equal(req("\\b(send|text|message)\\b.{0,40}\\bex\\b"), "send|text|message");
     assert_string_equal(req("want(s|ed)? to die"), " to die");
     assert_string_equal(req("killing?"), "killin");
-    assert_null(req("(yes|y)"));                 /* a branch too short to index */
-    assert_null(req("(hello)?"));                /* optional group */
+    assert_null(req("(yes|y)"));  /* a branch too short to index */
+    assert_null(req("(hello)?")); /* optional group */
     assert_string_equal(req("(?<name>.+) skill"), " skill");
     assert_string_equal(req("i'?m going"), "m going");
     assert_string_equal(req("Kill\\.Me"), "kill.me");
     assert_null(req("\\x41bc"));
     assert_null(req("(a)\\1"));
     assert_string_equal(req("(?:ab|cd)e{2}fgh"), "fgh");
-    assert_null(req("abc{,2}"));                 /* {,n} is not the same in every version */
+    assert_null(req("abc{,2}")); /* {,n} is not the same in every version */
     assert_string_equal(req("[abc]+ done"), " done");
     assert_string_equal(req("(?=.*kill)die"), "die");
     assert_string_equal(req("caf\xc3\xa9s"), "caf"); /* non-ASCII letters are not indexed */
     assert_string_equal(req("\\p{L}+ went home"), " went home");
     assert_null(req("(*UTF)abc"));
-    assert_null(req("a|"));                      /* an empty branch matches anything */
+    assert_null(req("a|")); /* an empty branch matches anything */
 }
 
 /* Every phrase we know, for the exhaustive check. */
@@ -116,7 +116,8 @@ static void check_rules(const rule *rules, int n, matcher *m)
                 text_clean(corpus[c], strlen(corpus[c]), TEXT_MAX_SCREEN, &in);
                 sb_clear(&lower);
                 for (size_t j = 0; j < in.len; j++)
-                    sb_addc(&lower, (char)(in.s[j] >= 'A' && in.s[j] <= 'Z' ? in.s[j] + 32 : in.s[j]));
+                    sb_addc(&lower,
+                            (char)(in.s[j] >= 'A' && in.s[j] <= 'Z' ? in.s[j] + 32 : in.s[j]));
                 if (pat_match(p, sb_str(&in), in.len, 0, m) != PM_MATCH)
                     continue;
                 checked++;

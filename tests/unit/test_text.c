@@ -1,10 +1,10 @@
 /*
  * test_text.c - cleaning untrusted input, reflection, names and numbers.
  */
+#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <cmocka.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -42,7 +42,9 @@ static void test_clean_invalid_utf8(void **state)
 static void test_clean_nul_and_controls(void **state)
 {
     (void)state;
-    assert_string_equal(CLEAN("a\0b\x01\x7f" "c"), "abc");
+    assert_string_equal(CLEAN("a\0b\x01\x7f"
+                              "c"),
+                        "abc");
     assert_string_equal(CLEAN("bell\a and \x08 backspace"), "bell and backspace");
 }
 
@@ -52,7 +54,9 @@ static void test_clean_escape_sequences(void **state)
     assert_string_equal(CLEAN("\033[31mred\033[0m text"), "red text");
     assert_string_equal(CLEAN("\033]0;title\007after"), "after");
     assert_string_equal(CLEAN("\033]8;;http://x\033\\link\033]8;;\033\\"), "link");
-    assert_string_equal(CLEAN("x\xc2\x9b" "2Jy"), "xy"); /* C1 CSI */
+    assert_string_equal(CLEAN("x\xc2\x9b"
+                              "2Jy"),
+                        "xy"); /* C1 CSI */
     assert_string_equal(CLEAN("a\033"), "a");
 }
 
@@ -69,12 +73,16 @@ static void test_clean_nfkc_and_quotes(void **state)
 {
     (void)state;
     /* mathematical bold "I want" */
-    assert_string_equal(CLEAN("\xf0\x9d\x90\x88 \xf0\x9d\x90\xb0\xf0\x9d\x90\x9a\xf0\x9d\x90\xa7\xf0\x9d\x90\xad"),
-                        "I want");
+    assert_string_equal(
+        CLEAN("\xf0\x9d\x90\x88 \xf0\x9d\x90\xb0\xf0\x9d\x90\x9a\xf0\x9d\x90\xa7\xf0\x9d\x90\xad"),
+        "I want");
     assert_string_equal(CLEAN("I\xe2\x80\x99m fine"), "I'm fine");
-    assert_string_equal(CLEAN("\xe2\x80\x9cquoted\xe2\x80\x9d \xe2\x80\x94 dash"), "\"quoted\" - dash");
+    assert_string_equal(CLEAN("\xe2\x80\x9cquoted\xe2\x80\x9d \xe2\x80\x94 dash"),
+                        "\"quoted\" - dash");
     assert_string_equal(CLEAN("\xef\xbd\x88\xef\xbd\x89"), "hi"); /* fullwidth */
-    assert_string_equal(CLEAN("no\xc2\xa0" "break"), "no break");
+    assert_string_equal(CLEAN("no\xc2\xa0"
+                              "break"),
+                        "no break");
 }
 
 static void test_clean_cap(void **state)

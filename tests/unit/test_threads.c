@@ -7,10 +7,10 @@
  *
  * The skills come from $DBTCOACH_SKILLS, else "skills".
  */
+#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <cmocka.h>
 
 #include <pthread.h>
 #include <stdio.h>
@@ -233,8 +233,8 @@ typedef struct worker {
 static void mismatch(worker *w, int session, int turn, const char *what)
 {
     if (!w->failures++)
-        snprintf(w->first, sizeof w->first, "thread %d, session %d, turn %d: %s differs",
-                 w->index, session, turn, what);
+        snprintf(w->first, sizeof w->first, "thread %d, session %d, turn %d: %s differs", w->index,
+                 session, turn, what);
 }
 
 /*

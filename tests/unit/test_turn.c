@@ -2,10 +2,10 @@
  * test_turn.c - the turn pipeline on a small fixture: crisis first in every
  * state, commands, rules, branches, templates, save and restore.
  */
+#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <cmocka.h>
 
 #include "dbtcoach.h"
 #include "fixture.h"
@@ -41,7 +41,7 @@ static int teardown(void **state)
     return 0;
 }
 
-#define S(state) (((fx *)*(state))->s)
+#define S(state)     (((fx *)*(state))->s)
 #define HAS(r, want) assert_non_null(strstr((r)->text, (want)))
 
 static void test_greeting_includes_scope(void **state)
@@ -245,7 +245,8 @@ static void test_restore_rejects_bad_state(void **state)
                          "does not have: nope");
     expect_restore_error(f->e, "{\"v\":1,\"mode\":\"skill\",\"skill\":\"demo\",\"step\":\"x\"}",
                          "step this skill does not have");
-    expect_restore_error(f->e, "{\"v\":1,\"mode\":\"coach\",\"vars\":{\"a\":1}}", "must be a string");
+    expect_restore_error(f->e, "{\"v\":1,\"mode\":\"coach\",\"vars\":{\"a\":1}}",
+                         "must be a string");
     expect_restore_error(f->e, "{\"v\":1,\"mode\":\"coach\",\"n\":\"x\"}", "'n' must be a number");
     expect_restore_error(f->e, "{\"v\":\"1\",\"mode\":\"coach\"}", "version");
     expect_restore_error(f->e, "{\"v\":1,\"mode\":\"dancing\"}", "unknown 'mode'");
@@ -308,14 +309,22 @@ int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
     const struct CMUnitTest tests[] = {
-        T(test_greeting_includes_scope),  T(test_crisis_in_greeting),
-        T(test_crisis_mid_skill_stops_it), T(test_crisis_beats_commands_and_rules),
-        T(test_idiom_is_not_crisis),      T(test_walk_and_branch),
-        T(test_low_branch),               T(test_fallback_rotates),
-        T(test_commands),                 T(test_route_offers_choices),
-        T(test_empty_and_long_input),     T(test_long_input_still_screened),
-        T(test_save_restore_continues),   T(test_restore_rejects_bad_state),
-        T(test_region_fallback),          T(test_jump),
+        T(test_greeting_includes_scope),
+        T(test_crisis_in_greeting),
+        T(test_crisis_mid_skill_stops_it),
+        T(test_crisis_beats_commands_and_rules),
+        T(test_idiom_is_not_crisis),
+        T(test_walk_and_branch),
+        T(test_low_branch),
+        T(test_fallback_rotates),
+        T(test_commands),
+        T(test_route_offers_choices),
+        T(test_empty_and_long_input),
+        T(test_long_input_still_screened),
+        T(test_save_restore_continues),
+        T(test_restore_rejects_bad_state),
+        T(test_region_fallback),
+        T(test_jump),
         cmocka_unit_test(test_conditions_with_unset_variables),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
