@@ -7,10 +7,10 @@
  * libraries the engine uses fail too. It cannot run under AddressSanitizer
  * or valgrind, which replace them as well; there it says so and passes.
  */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <cmocka.h>
 #include <stdint.h>
 
 #include "dbtcoach.h"

@@ -6,10 +6,10 @@
  * and the false positives. A missed crisis is the worst bug this project can
  * have: when this fails, fix the screen, never the data.
  */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <cmocka.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

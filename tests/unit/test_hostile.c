@@ -3,10 +3,10 @@
  * author writes or a front end sends, the coach answers sensibly, never
  * crashes or hangs, and never passes control sequences into a reply.
  */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <cmocka.h>
 #include <time.h>
 
 #include "dbtcoach.h"

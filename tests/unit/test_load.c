@@ -2,10 +2,10 @@
  * test_load.c - the loader: a valid set loads; every kind of error is
  * reported with its file, line and column, and fails the whole load.
  */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <cmocka.h>
 
 #include "dbtcoach.h"
 #include "fixture.h"

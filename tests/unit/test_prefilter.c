@@ -6,10 +6,10 @@
  * examples, crisis phrasings, idioms), that whenever the pattern matches, the
  * prefilter lists it as a candidate.
  */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <cmocka.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,10 +1,10 @@
 /*
  * test_text.c - cleaning untrusted input, reflection, names and numbers.
  */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <cmocka.h>
 #include <stdio.h>
 #include <string.h>
 

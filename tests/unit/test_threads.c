@@ -7,10 +7,10 @@
  *
  * The skills come from $DBTCOACH_SKILLS, else "skills".
  */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <cmocka.h>
 
 #include <pthread.h>
 #include <stdio.h>

@@ -2,10 +2,10 @@
  * test_turn.c - the turn pipeline on a small fixture: crisis first in every
  * state, commands, rules, branches, templates, save and restore.
  */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <cmocka.h>
 
 #include "dbtcoach.h"
 #include "fixture.h"
