@@ -162,7 +162,8 @@ static void run_rule(dbt_session *s, const rule *r, const capture_ctx *cx)
         double v;
         const char *val = sb_str(&s->w->scratch);
         char digits[8];
-        if (val[0] && !(val[0] >= '0' && val[0] <= '9') && text_number(val, &v)) {
+        bool word = (val[0] >= 'a' && val[0] <= 'z') || (val[0] >= 'A' && val[0] <= 'Z');
+        if (word && text_number(val, &v) && v >= 0 && v <= 10) {
             snprintf(digits, sizeof digits, "%d", (int)v);
             val = digits;
         }
