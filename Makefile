@@ -129,6 +129,7 @@ FUZZ_CC ?= clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 
 fuzz: $(DEPSTAMP)
+	@DBTCOACH_TEST_TOOLS="clang" DBTCOACH_TEST_PKGS="libclang-rt-14-dev" sh scripts/install-deps.sh
 	@mkdir -p build/fuzz
 	@for f in $(FUZZERS); do \
 	    extra=""; [ $$f = jsonl ] && extra="engine/cli/jsonl.c"; \

@@ -19,9 +19,13 @@ for d in $deps; do
         missing="$missing $pkg"
     fi
 done
-# Tools the test suite drives the coach with.
+# Tools the test suite drives the coach with (a command and its package share
+# a name), and other packages some targets need.
 for extra in ${DBTCOACH_TEST_TOOLS:-}; do
     command -v "$extra" >/dev/null 2>&1 || missing="$missing $extra"
+done
+for pkg in ${DBTCOACH_TEST_PKGS:-}; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing="$missing $pkg"
 done
 
 [ -n "$missing" ] || exit 0
