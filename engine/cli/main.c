@@ -52,22 +52,22 @@ const char *cli_skills_dir(const char *flag)
     const char *env = getenv("DBTCOACH_SKILLS");
     if (env && *env)
         return env;
-    /* Run from a source tree: build/dbtcoach next to skills/. */
+    /* Run from a source tree: build/dbtcoach (or build/asan/dbtcoach) with
+     * skills/ a level or two above it. */
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n > 0) {
         exe[n] = '\0';
+        static char buf[PATH_MAX + 32];
+        static const char *const up[] = {"/../skills", "/../../skills"};
         char *slash = strrchr(exe, '/');
-        if (slash) {
-            static char buf[PATH_MAX + 16];
+        for (size_t i = 0; slash && i < sizeof up / sizeof up[0]; i++) {
             *slash = '\0';
-            snprintf(buf, sizeof buf, "%s/../skills", exe);
-            if (is_dir(buf) && access(buf, R_OK) == 0) {
-                char probe[PATH_MAX + 32];
-                snprintf(probe, sizeof probe, "%s/coach.yaml", buf);
-                if (access(probe, R_OK) == 0)
-                    return buf;
-            }
+            snprintf(buf, sizeof buf, "%s%s", exe, up[i]);
+            char probe[PATH_MAX + 48];
+            snprintf(probe, sizeof probe, "%s/coach.yaml", buf);
+            if (is_dir(buf) && access(probe, R_OK) == 0)
+                return buf;
         }
     }
     return DBT_DATADIR "/skills";
