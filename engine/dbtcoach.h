@@ -125,13 +125,20 @@ typedef void (*dbt_diag_fn)(void *user, int severity, const dbt_error *diag);
  */
 DBT_API dbt_engine *dbt_engine_load(const char *skills_dir, dbt_error *err);
 
+/* Options for dbt_engine_load_checked, or-ed together. */
+enum {
+    DBT_LOAD_CHECKS = 1, /* also run the static checks of `dbtcoach check` */
+    DBT_LOAD_NO_JIT = 2  /* match without PCRE2's JIT: slower, but memory checkers such as
+                            valgrind understand it (JIT code reads past the input on purpose) */
+};
+
 /*
  * Like dbt_engine_load, but reports every error (not only the first) through
- * `diag`, and, when `checks` is non-zero, also runs the static checks of
- * `dbtcoach check`, reporting their warnings and errors the same way. Returns
- * NULL when there was any error.
+ * `diag`, and takes options (`flags`, see above): with DBT_LOAD_CHECKS the
+ * static checks' warnings and errors are reported the same way. Returns NULL
+ * when there was any error.
  */
-DBT_API dbt_engine *dbt_engine_load_checked(const char *skills_dir, int checks, dbt_diag_fn diag,
+DBT_API dbt_engine *dbt_engine_load_checked(const char *skills_dir, int flags, dbt_diag_fn diag,
                                             void *user, dbt_error *err);
 
 DBT_API void dbt_engine_free(dbt_engine *engine);

@@ -34,6 +34,7 @@ typedef struct loader {
         ino_t ino;
     } seen[64]; /* folders already entered, so links cannot loop */
     int nseen;
+    bool no_jit;            /* DBT_LOAD_NO_JIT */
     jmp_buf oom;
 } loader;
 
@@ -304,7 +305,7 @@ static pattern *compile(loader *L, const ynode *n)
         return NULL;
     size_t off = 0;
     char msg[256];
-    pattern *p = pat_compile(n->str, n->len, &off, msg, sizeof msg);
+    pattern *p = pat_compile(n->str, n->len, !L->no_jit, &off, msg, sizeof msg);
     if (!p) {
         if (!strcmp(msg, "out of memory"))
             longjmp(L->oom, 1);
@@ -1292,7 +1293,7 @@ static void free_engine_parts(dbt_engine *e)
     ar_free(&e->ar);
 }
 
-static dbt_engine *load(const char *dir, int checks, diagsink *d)
+static dbt_engine *load(const char *dir, int flags, diagsink *d)
 {
     dbt_engine *e = mem_alloc(sizeof *e);
     if (!e) {
@@ -1307,6 +1308,7 @@ static dbt_engine *load(const char *dir, int checks, diagsink *d)
     L.e = e;
     L.a = &e->ar;
     L.d = d;
+    L.no_jit = flags & DBT_LOAD_NO_JIT;
     e->ar.oom = &L.oom;
     if (setjmp(L.oom)) {
         free_engine_parts(e);
@@ -1354,7 +1356,7 @@ static dbt_engine *load(const char *dir, int checks, diagsink *d)
         if (!e->mctx)
             longjmp(L.oom, 1);
     }
-    if (d->nerrors == 0 && checks)
+    if (d->nerrors == 0 && (flags & DBT_LOAD_CHECKS))
         check_engine(e, d);
     e->ar.oom = NULL;
     if (d->nerrors) {
@@ -1365,7 +1367,7 @@ static dbt_engine *load(const char *dir, int checks, diagsink *d)
     return e;
 }
 
-dbt_engine *dbt_engine_load_checked(const char *skills_dir, int checks, dbt_diag_fn diag,
+dbt_engine *dbt_engine_load_checked(const char *skills_dir, int flags, dbt_diag_fn diag,
                                     void *user, dbt_error *err_out)
 {
     diagsink d;
@@ -1380,7 +1382,7 @@ dbt_engine *dbt_engine_load_checked(const char *skills_dir, int checks, dbt_diag
         }
         return NULL;
     }
-    dbt_engine *e = load(skills_dir, checks, &d);
+    dbt_engine *e = load(skills_dir, flags, &d);
     if (err_out) {
         if (e)
             memset(err_out, 0, sizeof *err_out);

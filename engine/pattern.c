@@ -26,7 +26,8 @@ static void pcre_free(void *p, void *ud)
     mem_free(p);
 }
 
-pattern *pat_compile(const char *src, size_t len, size_t *erroffset, char *msg, size_t msgsize)
+pattern *pat_compile(const char *src, size_t len, bool jit, size_t *erroffset, char *msg,
+                     size_t msgsize)
 {
     int errcode = 0;
     PCRE2_SIZE off = 0;
@@ -59,9 +60,11 @@ pattern *pat_compile(const char *src, size_t len, size_t *erroffset, char *msg, 
         return NULL;
     }
     /* JIT is an optimisation: a machine without it still matches. */
-    dbt__in_jit++;
-    (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
-    dbt__in_jit--;
+    if (jit) {
+        dbt__in_jit++;
+        (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+        dbt__in_jit--;
+    }
     pattern *p = mem_alloc(sizeof *p);
     if (!p) {
         pcre2_code_free(code);

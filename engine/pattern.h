@@ -18,11 +18,12 @@ typedef struct pattern {
 } pattern;
 
 /*
- * Compile `src` (`len` bytes). On failure returns NULL, sets `*erroffset` to
+ * Compile `src` (`len` bytes), with JIT when `jit`. On failure returns NULL, sets `*erroffset` to
  * the byte offset in the pattern where the problem was found and writes the
  * reason to `msg`.
  */
-pattern *pat_compile(const char *src, size_t len, size_t *erroffset, char *msg, size_t msgsize);
+pattern *pat_compile(const char *src, size_t len, bool jit, size_t *erroffset, char *msg,
+                     size_t msgsize);
 void pat_free(pattern *p);
 
 /* Per-session match state. */

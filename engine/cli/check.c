@@ -85,7 +85,10 @@ dbt_engine *cli_load(const char *dir, bool checks, bool werror, int *nerr, int *
 {
     diag_ctx d = {.color = isatty_stderr(), .werror = werror};
     dbt_error err;
-    dbt_engine *e = dbt_engine_load_checked(dir, checks, on_diag, &d, &err);
+    /* Under a memory checker, PCRE2's JIT code looks like it misbehaves. */
+    const char *nojit = getenv("DBTCOACH_NO_JIT");
+    int flags = (checks ? DBT_LOAD_CHECKS : 0) | (nojit && *nojit ? DBT_LOAD_NO_JIT : 0);
+    dbt_engine *e = dbt_engine_load_checked(dir, flags, on_diag, &d, &err);
     if (!e && d.errors == 0) {
         cli_print_diag(stderr, DBT_SEVERITY_ERROR, &err, d.color);
         d.errors++;

@@ -152,6 +152,14 @@ static const char fx_skill[] = "id: demo\n"
                                "      - match: done\n"
                                "        end: true\n";
 
+/* Load, without JIT when DBTCOACH_NO_JIT is set (under valgrind, which
+ * PCRE2's JIT code confuses). */
+static inline dbt_engine *fx_load(const char *dir, dbt_error *err)
+{
+    const char *v = getenv("DBTCOACH_NO_JIT");
+    return dbt_engine_load_checked(dir, v && *v ? DBT_LOAD_NO_JIT : 0, NULL, NULL, err);
+}
+
 /* Make a fresh folder with the three top files and the demo skill. */
 static inline char *fx_dir(void)
 {

@@ -15,7 +15,7 @@ static void test_valid_set_loads(void **state)
     (void)state;
     char *d = fx_dir();
     dbt_error err;
-    dbt_engine *e = dbt_engine_load(d, &err);
+    dbt_engine *e = fx_load(d, &err);
     assert_non_null(e);
     assert_int_equal(err.status, DBT_OK);
     assert_int_equal(dbt_engine_skill_count(e), 1);
@@ -35,7 +35,7 @@ static void expect_error(const char *name, const char *text, int line, int col, 
     char *d = fx_dir();
     fx_write(d, name, text);
     dbt_error err;
-    dbt_engine *e = dbt_engine_load(d, &err);
+    dbt_engine *e = fx_load(d, &err);
     if (e)
         fail_msg("loaded a broken %s", name);
     if (!strstr(err.message, msg))
@@ -188,9 +188,9 @@ static void test_not_a_folder(void **state)
 {
     (void)state;
     dbt_error err;
-    assert_null(dbt_engine_load("/nonexistent/skills", &err));
+    assert_null(fx_load("/nonexistent/skills", &err));
     assert_int_equal(err.status, DBT_ERR_IO);
-    assert_null(dbt_engine_load(NULL, &err));
+    assert_null(fx_load(NULL, &err));
     assert_int_equal(err.status, DBT_ERR_ARG);
 }
 
@@ -226,14 +226,14 @@ static void test_symlink_loop_and_unreadable(void **state)
     snprintf(link, sizeof link, "%s/dt/loop", d);
     assert_int_equal(symlink("..", link), 0);
     dbt_error err;
-    dbt_engine *e = dbt_engine_load(d, &err);
+    dbt_engine *e = fx_load(d, &err);
     assert_non_null(e); /* a folder is entered once, so the loop ends */
     assert_int_equal(dbt_engine_skill_count(e), 1);
     dbt_engine_free(e);
     /* a dangling link is an error with its name */
     snprintf(link, sizeof link, "%s/dt/gone.yaml", d);
     assert_int_equal(symlink("/nonexistent/x.yaml", link), 0);
-    assert_null(dbt_engine_load(d, &err));
+    assert_null(fx_load(d, &err));
     assert_non_null(strstr(err.file, "gone.yaml"));
     assert_non_null(strstr(err.message, "cannot read"));
     fx_rm(d);

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "dbtcoach.h"
+#include "fixture.h"
 
 enum { THREADS = 8, SESSIONS = 200, MAX_TURNS = 32 };
 
@@ -176,7 +177,7 @@ static int setup(void **state)
     (void)state;
     const char *dir = getenv("DBTCOACH_SKILLS");
     dbt_error err;
-    engine = dbt_engine_load(dir && *dir ? dir : "skills", &err);
+    engine = fx_load(dir && *dir ? dir : "skills", &err);
     if (!engine) {
         fprintf(stderr, "%s:%d:%d: %s\n", err.file, err.line, err.column, err.message);
         return -1;

@@ -21,7 +21,7 @@ static int setup(void **state)
     fx *f = calloc(1, sizeof *f);
     f->dir = fx_dir();
     dbt_error err;
-    f->e = dbt_engine_load(f->dir, &err);
+    f->e = fx_load(f->dir, &err);
     if (!f->e) {
         fprintf(stderr, "%s:%d:%d: %s\n", err.file, err.line, err.column, err.message);
         return -1;
@@ -292,7 +292,7 @@ static void test_conditions_with_unset_variables(void **state)
              "  lower:\n    say: lower\n    end: true\n"
              "  other:\n    say: other\n    end: true\n");
     dbt_error err;
-    dbt_engine *e = dbt_engine_load(d, &err);
+    dbt_engine *e = fx_load(d, &err);
     if (!e)
         fail_msg("%s:%d:%d: %s", err.file, err.line, err.column, err.message);
     dbt_session *s = dbt_session_new(e, "US");
