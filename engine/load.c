@@ -34,7 +34,7 @@ typedef struct loader {
         ino_t ino;
     } seen[64]; /* folders already entered, so links cannot loop */
     int nseen;
-    bool no_jit;            /* DBT_LOAD_NO_JIT */
+    bool no_jit; /* DBT_LOAD_NO_JIT */
     jmp_buf oom;
 } loader;
 
@@ -1367,8 +1367,8 @@ static dbt_engine *load(const char *dir, int flags, diagsink *d)
     return e;
 }
 
-dbt_engine *dbt_engine_load_checked(const char *skills_dir, int flags, dbt_diag_fn diag,
-                                    void *user, dbt_error *err_out)
+dbt_engine *dbt_engine_load_checked(const char *skills_dir, int flags, dbt_diag_fn diag, void *user,
+                                    dbt_error *err_out)
 {
     diagsink d;
     memset(&d, 0, sizeof d);

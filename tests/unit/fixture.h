@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dbtcoach.h"
+
 static inline void fx_write(const char *dir, const char *name, const char *text)
 {
     char path[512];
