@@ -11,9 +11,10 @@ void *dbt__malloc(size_t n);
 void *dbt__realloc(void *p, size_t n);
 void dbt__free(void *p);
 
-/* Non-zero while PCRE2's JIT compiler runs. In PCRE2 10.42 it does not
- * survive a failed allocation, so the allocation-failure tests leave the
- * allocations it makes alone. Per thread, so loads in parallel do not race. */
+/* Non-zero while a pattern's JIT copy is made. PCRE2 10.42's JIT compiler
+ * does not survive a failed allocation, and the copy belongs to the engine
+ * (made on first use, freed with it), so the allocation-failure tests leave
+ * these allocations alone. Per thread, so threads do not race on it. */
 extern _Thread_local int dbt__in_jit;
 
 #endif

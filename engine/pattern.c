@@ -59,12 +59,6 @@ pattern *pat_compile(const char *src, size_t len, bool jit, size_t *erroffset, c
         *erroffset = off;
         return NULL;
     }
-    /* JIT is an optimisation: a machine without it still matches. */
-    if (jit) {
-        dbt__in_jit++;
-        (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
-        dbt__in_jit--;
-    }
     pattern *p = mem_alloc(sizeof *p);
     if (!p) {
         pcre2_code_free(code);
@@ -75,9 +69,32 @@ pattern *pat_compile(const char *src, size_t len, bool jit, size_t *erroffset, c
     uint32_t n = 0;
     pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &n);
     p->code = code;
+    atomic_init(&p->jit, NULL);
+    atomic_init(&p->jit_claimed, false);
+    p->want_jit = jit;
     p->src = NULL;
     p->ncaptures = n;
     return p;
+}
+
+/* Make the JIT copy of `p` (once, by whichever thread gets here first). JIT
+ * is an optimisation: when it fails, or the machine has none, the
+ * interpreted code goes on matching. */
+static void jit_now(pattern *p)
+{
+    if (atomic_exchange_explicit(&p->jit_claimed, true, memory_order_relaxed))
+        return;
+    dbt__in_jit++;
+    pcre2_code *copy = pcre2_code_copy(p->code);
+    int rc = copy ? pcre2_jit_compile(copy, PCRE2_JIT_COMPLETE) : -1;
+    dbt__in_jit--;
+    if (!copy)
+        return;
+    size_t size = 0;
+    if (rc == 0 && pcre2_pattern_info(copy, PCRE2_INFO_JITSIZE, &size) == 0 && size > 0)
+        atomic_store_explicit(&p->jit, copy, memory_order_release);
+    else
+        pcre2_code_free(copy);
 }
 
 void pat_free(pattern *p)
@@ -85,6 +102,7 @@ void pat_free(pattern *p)
     if (!p)
         return;
     pcre2_code_free(p->code);
+    pcre2_code_free(atomic_load_explicit(&p->jit, memory_order_relaxed));
     mem_free(p);
 }
 
@@ -123,7 +141,15 @@ void matcher_free(matcher *m)
 
 pat_result pat_match(const pattern *p, const char *subj, size_t len, size_t start, matcher *m)
 {
-    int rc = pcre2_match(p->code, (PCRE2_SPTR)subj, len, start, 0, m->md, m->mc);
+    pcre2_code *code = atomic_load_explicit(&p->jit, memory_order_acquire);
+    if (!code) {
+        code = p->code;
+        /* The engine is shared and read-only to its users; making the JIT
+         * copy is the one change, and it is atomic (see pattern.h). */
+        if (p->want_jit)
+            jit_now((pattern *)p);
+    }
+    int rc = pcre2_match(code, (PCRE2_SPTR)subj, len, start, 0, m->md, m->mc);
     if (rc >= 0)
         return PM_MATCH;
     if (rc == PCRE2_ERROR_NOMATCH || rc == PCRE2_ERROR_PARTIAL)

@@ -1,24 +1,36 @@
 /*
  * pattern.h - PCRE2 patterns as the engine uses them: compiled caseless,
- * UTF and UCP, JIT where the machine has it, and matched with limits so that
- * no pattern can hang a turn.
+ * UTF and UCP, JIT-compiled on first use where the machine has JIT, and
+ * matched with limits so that no pattern can hang a turn.
+ *
+ * JIT compiling every pattern at load would take most of the load time, for
+ * patterns many of which a session never runs. So a pattern is compiled at
+ * load (which also finds every error), and JIT-compiled the first time it is
+ * matched: one thread makes a JIT copy and publishes it atomically; until
+ * then every thread matches with the interpreted code, which gives the same
+ * results. The engine stays safe to share between threads.
  */
 #ifndef DBT_PATTERN_H
 #define DBT_PATTERN_H
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 typedef struct pattern {
-    pcre2_code *code;
-    const char *src;    /* the pattern as written */
-    unsigned ncaptures; /* numbered capture groups */
+    pcre2_code *code;          /* interpreted; read-only once compiled */
+    _Atomic(pcre2_code *) jit; /* its JIT-compiled copy, once made */
+    atomic_bool jit_claimed;   /* a thread has taken on making the copy */
+    bool want_jit;             /* JIT allowed (not DBT_LOAD_NO_JIT) */
+    const char *src;           /* the pattern as written */
+    unsigned ncaptures;        /* numbered capture groups */
 } pattern;
 
 /*
- * Compile `src` (`len` bytes), with JIT when `jit`. On failure returns NULL, sets `*erroffset` to
+ * Compile `src` (`len` bytes), to be JIT-compiled on first use when `jit`.
+ * On failure returns NULL, sets `*erroffset` to
  * the byte offset in the pattern where the problem was found and writes the
  * reason to `msg`.
  */

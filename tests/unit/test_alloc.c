@@ -30,6 +30,8 @@ extern void *__libc_calloc(size_t, size_t);
 extern void *__libc_realloc(void *, size_t);
 extern void __libc_free(void *);
 
+extern _Thread_local int dbt__in_jit;
+
 static int active;          /* count and track allocations */
 static long calls, fail_at; /* fail the fail_at-th call (1-based); 0: never */
 static long live;           /* tracked allocations not yet freed */
@@ -67,8 +69,6 @@ static void untrack(void *p)
     }
 }
 
-extern _Thread_local int dbt__in_jit;
-
 static int should_fail(void) { return active && !dbt__in_jit && ++calls == fail_at; }
 
 void *malloc(size_t n)
@@ -76,7 +76,7 @@ void *malloc(size_t n)
     if (should_fail())
         return NULL;
     void *p = __libc_malloc(n);
-    if (active)
+    if (active && !dbt__in_jit)
         track(p);
     return p;
 }
@@ -86,7 +86,7 @@ void *calloc(size_t a, size_t b)
     if (should_fail())
         return NULL;
     void *p = __libc_calloc(a, b);
-    if (active)
+    if (active && !dbt__in_jit)
         track(p);
     return p;
 }
@@ -98,7 +98,7 @@ void *realloc(void *old, size_t n)
     void *p = __libc_realloc(old, n);
     if (p || !n) {
         untrack(old);
-        if (active && p)
+        if (active && p && !dbt__in_jit)
             track(p);
     }
     return p;
