@@ -215,6 +215,82 @@ static void bench_shipped(const char *skills, const char *bin, size_t nsessions,
     dbt_engine_free(e);
 }
 
+/* ---- soak: random and hostile input ---------------------------------------- */
+
+typedef struct soak {
+    size_t turns, sessions;
+    double seconds;
+    double heap_start_mib, heap_mid_mib, heap_end_mib; /* after a tenth, half, all */
+    double rss_mib;
+} soak;
+
+static const char *const hostile[] = {"\033]0;owned\007\033[2J hi",
+                                      "\xff\xfe\xfd",
+                                      "I want to kill myself",
+                                      "menu",
+                                      "back",
+                                      "skip",
+                                      "stop",
+                                      "quit",
+                                      "help now",
+                                      "what is TIPP?",
+                                      "practice DEAR MAN",
+                                      "\xe2\x80\xae reversed",
+                                      "\xf0\x9d\x90\x88 \xf0\x9d\x90\xb0"
+                                      "ant to die",
+                                      "10",
+                                      "zero",
+                                      "yes",
+                                      "no",
+                                      "",
+                                      "{name} {{}} %s %n",
+                                      "my feet are killing me"};
+
+/* A million turns over 10,000 sessions: random bytes, hostile strings,
+ * crisis language, commands and the odd long line. The heap must stay flat. */
+static void bench_soak(const char *skills, size_t nsessions, size_t nturns, soak *out)
+{
+    dbt_engine *e = load_or_die(skills);
+    dbt_session **ss = malloc(nsessions * sizeof *ss);
+    for (size_t i = 0; i < nsessions; i++)
+        ss[i] = dbt_session_new(e, i % 2 ? "US" : "AU");
+    static char buf[6000];
+    unsigned seed = 42;
+    double t0 = now();
+    for (size_t t = 0; t < nturns; t++) {
+        seed = seed * 1103515245u + 12345u;
+        dbt_session *s = ss[(seed >> 8) % nsessions];
+        const char *in;
+        unsigned kind = (seed >> 20) % 16;
+        if (kind < 6) {
+            size_t n = (seed >> 4) % (kind == 0 && (seed & 0x3000) == 0 ? sizeof buf - 1 : 200);
+            for (size_t i = 0; i < n; i++) {
+                seed = seed * 1103515245u + 12345u;
+                buf[i] = (char)((seed >> 16) | 1);
+            }
+            buf[n] = '\0';
+            in = buf;
+        } else {
+            in = hostile[(seed >> 12) % (sizeof hostile / sizeof hostile[0])];
+        }
+        if (!dbt_session_turn(s, in)->text)
+            abort();
+        if (t == nturns / 10)
+            out->heap_start_mib = (double)heap_used() / 1048576.0;
+        if (t == nturns / 2)
+            out->heap_mid_mib = (double)heap_used() / 1048576.0;
+    }
+    out->seconds = now() - t0;
+    out->heap_end_mib = (double)heap_used() / 1048576.0;
+    out->rss_mib = (double)peak_rss_kib() / 1024.0;
+    out->turns = nturns;
+    out->sessions = nsessions;
+    for (size_t i = 0; i < nsessions; i++)
+        dbt_session_free(ss[i]);
+    free(ss);
+    dbt_engine_free(e);
+}
+
 /* ---- generated rule sets ------------------------------------------------ */
 
 static void copy_file(const char *from, const char *to)
@@ -423,6 +499,18 @@ int main(int argc, char **argv)
     printf("  %-32s %10.0f bytes\n", "per session, beyond variables", sh.bytes_per_session);
     printf("  %-32s %10.1f MiB\n", "peak RSS", (double)sh.rss_kib / 1024.0);
 
+    soak sk = {0};
+    size_t soak_turns =
+        getenv("BENCH_SOAK_TURNS") ? (size_t)atol(getenv("BENCH_SOAK_TURNS")) : 1000000;
+    bench_soak(skills, 10000, soak_turns, &sk);
+    printf("\nSoak: %zu turns of random and hostile input over %zu sessions\n", sk.turns,
+           sk.sessions);
+    printf("  %-32s %10.1f s (%.0f turns/s)\n", "time", sk.seconds, (double)sk.turns / sk.seconds);
+    printf("  %-32s %10.2f MiB\n", "heap after a tenth of the turns", sk.heap_start_mib);
+    printf("  %-32s %10.2f MiB\n", "heap after half", sk.heap_mid_mib);
+    printf("  %-32s %10.2f MiB\n", "heap at the end", sk.heap_end_mib);
+    printf("  %-32s %10.1f MiB\n", "peak RSS so far", sk.rss_mib);
+
     static const int sizes[] = {100, 1000, 10000, 100000};
     genres g[4];
     int ng = 0;
@@ -457,6 +545,10 @@ int main(int argc, char **argv)
             "\"p99_us\": %.3f, \"bytes_per_session\": %.0f, \"peak_rss_kib\": %ld},\n",
             sh.sessions, sh.turns, sh.load_ms, sh.startup_ms, sh.turns_per_s, sh.median_us,
             sh.p99_us, sh.bytes_per_session, sh.rss_kib);
+    fprintf(f,
+            "  \"soak\": {\"turns\": %zu, \"sessions\": %zu, \"seconds\": %.2f, "
+            "\"heap_start_mib\": %.3f, \"heap_mid_mib\": %.3f, \"heap_end_mib\": %.3f},\n",
+            sk.turns, sk.sessions, sk.seconds, sk.heap_start_mib, sk.heap_mid_mib, sk.heap_end_mib);
     fprintf(f, "  \"generated\": [\n");
     for (int i = 0; i < ng; i++) {
         static const char *const names[] = {"early", "late", "none"};
