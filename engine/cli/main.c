@@ -52,14 +52,16 @@ const char *cli_skills_dir(const char *flag)
     const char *env = getenv("DBTCOACH_SKILLS");
     if (env && *env)
         return env;
-    /* Run from a source tree: build/dbtcoach (or build/asan/dbtcoach) with
-     * skills/ a level or two above it. */
+    /* Run from a source tree (build/dbtcoach, build/asan/dbtcoach with
+     * skills/ a level or two up), or installed under any prefix
+     * (PREFIX/bin/dbtcoach and PREFIX/share/dbtcoach/skills). */
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n > 0) {
         exe[n] = '\0';
         static char buf[PATH_MAX + 32];
-        static const char *const up[] = {"/../skills", "/../../skills"};
+        static const char *const up[] = {"/../skills", "/../../skills",
+                                         "/../share/dbtcoach/skills"};
         char *slash = strrchr(exe, '/');
         for (size_t i = 0; slash && i < sizeof up / sizeof up[0]; i++) {
             *slash = '\0';
