@@ -21,17 +21,19 @@ typedef struct checker {
 /* Would the crisis screen catch `text`, cleaned as a turn cleans it? */
 static bool screened(checker *C, const char *text)
 {
-    strbuf in, lower;
+    strbuf in, folded, lower;
     sb_init(&in);
+    sb_init(&folded);
     sb_init(&lower);
     int c = -1;
-    if (text_clean(text, strlen(text), TEXT_MAX_SCREEN, &in)) {
-        for (size_t i = 0; i < in.len; i++)
-            sb_addc(&lower,
-                    (char)(in.s[i] >= 'A' && in.s[i] <= 'Z' ? in.s[i] - 'A' + 'a' : in.s[i]));
-        c = crisis_screen(C->e, &C->m, in.s, sb_str(&lower), in.len, &C->cand, &C->lits);
-    }
+    size_t n;
+    const char *scr = text_clean(text, strlen(text), TEXT_MAX_SCREEN, &in)
+                          ? text_for_screen(in.s, in.len, &folded, &lower, &n)
+                          : NULL;
+    if (scr)
+        c = crisis_screen(C->e, &C->m, scr, lower.s, n, &C->cand, &C->lits);
     sb_free(&in);
+    sb_free(&folded);
     sb_free(&lower);
     return c >= 0;
 }

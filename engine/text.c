@@ -252,6 +252,27 @@ bool text_fold_lookalikes(const char *in, size_t len, strbuf *out)
     return changed;
 }
 
+const char *text_for_screen(const char *in, size_t inlen, strbuf *folded, strbuf *lower,
+                            size_t *len)
+{
+    const char *scr = in;
+    *len = inlen;
+    for (size_t i = 0; i < inlen; i++)
+        if ((unsigned char)in[i] >= 0x80) {
+            if (text_fold_lookalikes(in, inlen, folded)) {
+                scr = sb_str(folded);
+                *len = folded->len;
+            }
+            break;
+        }
+    sb_clear(lower);
+    sb_addn(lower, scr, *len);
+    for (size_t i = 0; i < lower->len; i++)
+        if (lower->s[i] >= 'A' && lower->s[i] <= 'Z')
+            lower->s[i] = (char)(lower->s[i] - 'A' + 'a');
+    return lower->oom || folded->oom ? NULL : scr;
+}
+
 /* Reflection tables: first person <-> second person. */
 static const struct {
     const char *from, *to;

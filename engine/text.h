@@ -30,6 +30,16 @@ bool text_clean(const char *in, size_t len, size_t max, strbuf *out);
  * true when anything changed. */
 bool text_fold_lookalikes(const char *in, size_t len, strbuf *out);
 
+/*
+ * What the crisis screen reads, from cleaned input `in`: look-alike letters
+ * made Latin (into `folded`, only when there are any), then ASCII-lowercased
+ * into `lower`. Returns the text to screen (`in` or `folded`), its length in
+ * `*len` (the same as `lower`'s); NULL when out of memory. Turns and `check`
+ * both screen through this, so they always agree.
+ */
+const char *text_for_screen(const char *in, size_t inlen, strbuf *folded, strbuf *lower,
+                            size_t *len);
+
 /* Append `s` (`len` bytes) to `out` with first and second person swapped:
  * "I am scared of my boss" becomes "you are scared of your boss". */
 void text_reflect(const char *s, size_t len, strbuf *out);

@@ -493,22 +493,9 @@ const dbt_reply *dbt_session_turn(dbt_session *s, const char *text)
      * rules read it as typed (the prefilter may use either: folding only
      * adds ASCII letters, so it never hides a candidate). */
     turn_work *w = s->w;
-    const char *scr = w->in.s;
-    size_t slen = w->in.len;
-    for (size_t i = 0; i < slen; i++)
-        if ((unsigned char)scr[i] >= 0x80) {
-            if (text_fold_lookalikes(w->in.s, w->in.len, &w->folded)) {
-                scr = sb_str(&w->folded);
-                slen = w->folded.len;
-            }
-            break;
-        }
-    sb_clear(&w->lower);
-    sb_addn(&w->lower, scr, slen);
-    for (size_t i = 0; i < w->lower.len; i++)
-        if (w->lower.s[i] >= 'A' && w->lower.s[i] <= 'Z')
-            w->lower.s[i] = (char)(w->lower.s[i] - 'A' + 'a');
-    if (w->lower.oom || w->folded.oom) {
+    size_t slen;
+    const char *scr = text_for_screen(w->in.s, w->in.len, &w->folded, &w->lower, &slen);
+    if (!scr) {
         s->out.oom = true;
         return finish(s);
     }
