@@ -34,6 +34,11 @@ printf 'quit\nhello\n' | timeout 20 "$BIN" --skills skills >"$T/out" 2>&1
 expect_rc "quit" $? 0
 expect "goodbye" "$T/out" "(Take care|Thanks for practising)"
 
+# A NUL byte in a piped line: answered, no crash.
+printf 'hi\000there\nmenu\n' | timeout 20 "$BIN" --skills skills >"$T/out" 2>&1
+expect_rc "NUL byte in a piped line" $? 0
+expect "and the next line is answered" "$T/out" "Here are the skills"
+
 # Hostile bytes do not reach the terminal.
 printf 'hi \033]0;owned\007 \033[2J there\n' | timeout 20 "$BIN" --skills skills >"$T/out" 2>&1
 if grep -q "$(printf '\033')" "$T/out"; then no "an escape sequence reached the output"; else ok; fi

@@ -42,6 +42,14 @@ sed -n 13p "$T/out" >"$T/l"; expect "one thing at a time" "$T/l" '"error":"a req
 sed -n 15p "$T/out" >"$T/l"; expect "timer as data" "$T/l" '"timer":\{"kind":"breathe","in":4'
 sed -n 16p "$T/out" >"$T/l"; expect "restore from the future" "$T/l" 'newer version'
 
+# NUL bytes: raw in a line, and escaped inside a JSON string.
+printf '{"session":"n","text":"hi\000there"}\n{"session":"n","text":"a\\u0000b"}\n{"session":"n","text":"ok"}\n' |
+    timeout 20 "$BIN" --skills skills --jsonl >"$T/nul" 2>&1
+if [ "$(wc -l <"$T/nul")" -eq 3 ]; then ok; else no "one reply per line with NUL bytes"; cat "$T/nul"; fi
+sed -n 1p "$T/nul" >"$T/l"; expect "a raw NUL byte is refused" "$T/l" 'must not contain NUL bytes'
+sed -n 2p "$T/nul" >"$T/l"; expect "an escaped NUL is refused" "$T/l" '"error":"malformed JSON'
+sed -n 3p "$T/nul" >"$T/l"; expect "the stream goes on" "$T/l" '"session":"n","text":'
+
 # Save in one process, restore in another: the conversation continues.
 state=$(sed -n 6p "$T/out" | sed 's/^{"session":"b","state":\(.*\)}$/\1/')
 printf '{"session":"z","restore":%s}\n{"session":"z","text":"yell at my boss"}\n' "$state" |

@@ -93,6 +93,32 @@ f="$H/.local/state/dbtcoach/history"
 if [ -f "$f" ] && [ "$(stat -c %a "$f")" = 600 ] && grep -q hello "$f"; then ok; else
     no "history file with mode 600 at $f"; ls -la "$H/.local/state/dbtcoach" 2>&1; fi
 
+# /reload: a script error keeps the old scripts; a good change is picked up
+# and the person stays where they were.
+cp -R skills "$T/sk"
+tm kill-server 2>/dev/null
+sleep 0.2
+tm new-session -d -s c -x 80 -y 40 \
+    "cd '$PWD' && HOME='$H' $BIN --skills '$T/sk' --region US; echo EXIT=\$?; sleep 30"
+wait_for "reload run starts" "^you>"
+tm send-keys -t c 'stop skill' Enter
+wait_for "in STOP" "how strong is the urge"
+tm send-keys -t c '6' Enter
+wait_for "at the urge step" "what is the urge telling you to do"
+printf 'id: [broken\n' >"$T/sk/mindfulness/zz-broken.yaml"
+tm send-keys -t c '/reload' Enter
+wait_for "a broken script is shown" "zz-broken.yaml:[0-9]+:[0-9]+: error"
+wait_for "and the old scripts are kept" "still using the ones loaded before"
+rm "$T/sk/mindfulness/zz-broken.yaml"
+sed -i 's/The urge is to {urge|act right away}./The urge, reloaded, is to {urge|act right away}./' \
+    "$T/sk/distress-tolerance/stop.yaml"
+tm send-keys -t c '/reload' Enter
+wait_for "reloaded" "Scripts reloaded"
+tm send-keys -t c 'yell at my boss' Enter
+wait_for "the person stays where they were, with the new text" "The urge, reloaded, is to yell at your boss"
+tm send-keys -t c '/quit' Enter
+wait_for "reload run exits 0" "EXIT=0"
+
 # Colour on a terminal, none with NO_COLOR.
 tm capture-pane -e -p -t c -S -200 >"$T/esc"
 if grep -q "$(printf '\033')\[36m" "$T/esc"; then ok; else no "colour on a terminal"; fi
