@@ -29,14 +29,18 @@ wait_for() {
 
 H="$T/home"
 mkdir -p "$H"
-start() { # extra args
+# start [VAR=value ...] [-- dbtcoach options]: a fresh coach in a fresh tmux
+start() {
+    env=""
+    while [ $# -gt 0 ] && [ "$1" != "--" ]; do env="$env $1"; shift; done
+    [ $# -gt 0 ] && shift
     tm kill-server 2>/dev/null
     sleep 0.2
     tm new-session -d -s c -x 80 -y 40 \
-        "cd '$PWD' && HOME='$H' XDG_STATE_HOME= TERM=xterm-256color $BIN --skills skills --region US $*; echo EXIT=\$?; sleep 30"
+        "cd '$PWD' && HOME='$H' XDG_STATE_HOME= TERM=xterm-256color $env $BIN --region US $*; echo EXIT=\$?; sleep 30"
 }
 
-start
+start -- --skills skills
 wait_for "greeting" "practice aid for DBT skills"
 wait_for "prompt" "^you>"
 
@@ -83,7 +87,7 @@ if [ -n "$(find "$H" -mindepth 1 2>/dev/null)" ]; then
 else ok; fi
 
 # With --history, the history is saved, private to the user.
-start --history
+start -- --skills skills --history
 wait_for "history run starts" "^you>"
 tm send-keys -t c 'hello' Enter
 wait_for "history run answers" "(Hi|Hello)\."
@@ -96,10 +100,7 @@ if [ -f "$f" ] && [ "$(stat -c %a "$f")" = 600 ] && grep -q hello "$f"; then ok;
 # /reload: a script error keeps the old scripts; a good change is picked up
 # and the person stays where they were.
 cp -R skills "$T/sk"
-tm kill-server 2>/dev/null
-sleep 0.2
-tm new-session -d -s c -x 80 -y 40 \
-    "cd '$PWD' && HOME='$H' $BIN --skills '$T/sk' --region US; echo EXIT=\$?; sleep 30"
+start -- --skills "'$T/sk'"
 wait_for "reload run starts" "^you>"
 tm send-keys -t c 'stop skill' Enter
 wait_for "in STOP" "how strong is the urge"
@@ -122,13 +123,7 @@ wait_for "reload run exits 0" "EXIT=0"
 # Colour on a terminal, none with NO_COLOR.
 tm capture-pane -e -p -t c -S -200 >"$T/esc"
 if grep -q "$(printf '\033')\[36m" "$T/esc"; then ok; else no "colour on a terminal"; fi
-start_env() {
-    tm kill-server 2>/dev/null
-    sleep 0.2
-    tm new-session -d -s c -x 80 -y 40 \
-        "cd '$PWD' && HOME='$H' NO_COLOR=1 $BIN --skills skills; echo EXIT=\$?; sleep 30"
-}
-start_env
+start NO_COLOR=1 -- --skills skills
 wait_for "NO_COLOR run starts" "^you>"
 tm capture-pane -e -p -t c -S -200 >"$T/esc"
 if grep -q "$(printf '\033')\[36m" "$T/esc"; then no "NO_COLOR still has colour"; else ok; fi
