@@ -947,7 +947,12 @@ static char *slurp(loader *L, const char *path, size_t *len)
         close(fd);
         return NULL;
     }
-    char *buf = mem_alloc((size_t)st.st_size + 1);
+    /* Straight into the arena; with the arena's jump held back, so that the
+     * file is closed whatever happens. */
+    jmp_buf *saved = L->a->oom;
+    L->a->oom = NULL;
+    char *buf = ar_alloc(L->a, (size_t)st.st_size + 1);
+    L->a->oom = saved;
     if (!buf) {
         close(fd);
         longjmp(L->oom, 1);
@@ -962,9 +967,8 @@ static char *slurp(loader *L, const char *path, size_t *len)
         got += (size_t)r;
     }
     close(fd);
-    char *copy = ar_alloc(L->a, got + 1);
-    memcpy(copy, buf, got);
-    mem_free(buf);
+    buf[got] = '\0';
+    char *copy = buf;
     *len = got;
     return copy;
 }

@@ -131,6 +131,15 @@ static void test_load_fails_cleanly_at_every_allocation(void **state)
 {
     (void)state;
     char *d = fx_dir();
+    /* A file larger than an arena block, so that big allocations fail too. */
+    static char big[40000];
+    size_t n = (size_t)snprintf(big, sizeof big, "%s", "# ");
+    while (n < sizeof big - 200)
+        n += (size_t)snprintf(big + n, sizeof big - n, "%s", "padding padding padding\n# ");
+    snprintf(big + n, sizeof big - n,
+             "\nid: big\ntitle: Big\nmodule: mindfulness\nsummary: s\n"
+             "steps:\n  start:\n    say: Hi.\n    end: true\n");
+    fx_write(d, "dt/big.yaml", big);
     dbt_error err;
     begin(0);
     dbt_engine *e = dbt_engine_load(d, &err);
