@@ -120,6 +120,19 @@ wait_for "the person stays where they were, with the new text" "The urge, reload
 tm send-keys -t c '/quit' Enter
 wait_for "reload run exits 0" "EXIT=0"
 
+# SIGTERM: the coach leaves cleanly and gives the terminal back.
+start -- --skills skills
+wait_for "SIGTERM run starts" "^you>"
+tm send-keys -t c 'half typed'
+sleep 0.2
+pid=$(pgrep -n -f "$BIN --region US --skills skills$" || true)
+if [ -n "$pid" ]; then
+    kill -TERM "$pid"
+    wait_for "SIGTERM ends the coach with status 0" "EXIT=0"
+else
+    no "could not find the coach's process"
+fi
+
 # Colour on a terminal, none with NO_COLOR.
 tm capture-pane -e -p -t c -S -200 >"$T/esc"
 if grep -q "$(printf '\033')\[36m" "$T/esc"; then ok; else no "colour on a terminal"; fi
