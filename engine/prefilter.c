@@ -22,6 +22,14 @@ typedef struct req {
     char lit[RQ_MAX][LIT_MAX];
 } req;
 
+/* Requirements that must all hold (each a set of which one literal must
+ * occur): the few most selective of a sequence's mandatory parts. */
+enum { CJ_MAX = 3 };
+typedef struct conj {
+    int n;
+    req sets[CJ_MAX];
+} conj;
+
 typedef struct parser {
     const char *s;
     size_t i;
@@ -38,11 +46,24 @@ static int req_score(const req *r)
     return r->n ? m * 4 - r->n : -1;
 }
 
-/* Keep the more selective of `best` and `cand` in `best`. */
-static void consider(req *best, const req *cand)
+/* Add `cand` to the conjunction, keeping the CJ_MAX most selective sets,
+ * most selective first. */
+static void consider(conj *c, const req *cand)
 {
-    if (cand->n && req_score(cand) > req_score(best))
-        *best = *cand;
+    if (!cand->n)
+        return;
+    int sc = req_score(cand);
+    int at = c->n;
+    while (at > 0 && req_score(&c->sets[at - 1]) < sc)
+        at--;
+    if (at >= CJ_MAX)
+        return;
+    int last = c->n < CJ_MAX ? c->n : CJ_MAX - 1;
+    for (int i = last; i > at; i--)
+        c->sets[i] = c->sets[i - 1];
+    c->sets[at] = *cand;
+    if (c->n < CJ_MAX)
+        c->n++;
 }
 
 /* A quantifier at p->i: returns 0 none, 1 optional (? * {0..}), 2 required
@@ -84,7 +105,7 @@ static int quantifier(parser *p)
     return kind;
 }
 
-static void parse_alt(parser *p, req *out);
+static void parse_alt(parser *p, conj *out);
 
 typedef struct run {
     char buf[LIT_MAX];
@@ -92,7 +113,7 @@ typedef struct run {
     bool full;
 } run;
 
-static void flush(run *r, req *best)
+static void flush(run *r, conj *best)
 {
     if (r->len >= LIT_MIN) {
         req c;
@@ -117,7 +138,7 @@ static void add_char(run *r, char ch)
 }
 
 /* A literal character just read: its quantifier decides whether it counts. */
-static void literal(parser *p, run *r, req *best, char ch)
+static void literal(parser *p, run *r, conj *best, char ch)
 {
     int q = quantifier(p);
     if (q == 1) {
@@ -158,7 +179,7 @@ static void skip_class(parser *p)
     p->i = i + 1;
 }
 
-static void parse_seq(parser *p, req *best)
+static void parse_seq(parser *p, conj *best)
 {
     const char *s = p->s;
     run r = {{0}, 0, false};
@@ -207,7 +228,7 @@ static void parse_seq(parser *p, req *best)
         }
         if (c == '(') {
             flush(&r, best);
-            if (++p->depth > 16) {
+            if (++p->depth > 12) {
                 p->bail = true;
                 break;
             }
@@ -240,19 +261,24 @@ static void parse_seq(parser *p, req *best)
                     break;
                 }
             }
-            req g;
-            parse_alt(p, &g);
-            if (p->bail)
-                break;
-            if (s[p->i] != ')') {
+            conj *g = mem_alloc(sizeof *g);
+            if (!g) {
                 p->bail = true;
+                break;
+            }
+            parse_alt(p, g);
+            if (p->bail || s[p->i] != ')') {
+                p->bail = true;
+                mem_free(g);
                 break;
             }
             p->i++;
             p->depth--;
             int q = quantifier(p);
-            if (!look && q != 1)
-                consider(best, &g);
+            /* every set of a group that must match is required too */
+            for (int k = 0; !look && q != 1 && k < g->n; k++)
+                consider(best, &g->sets[k]);
+            mem_free(g);
             continue;
         }
         if (c == '.' || c == '^' || c == '$') {
@@ -280,42 +306,64 @@ static void parse_seq(parser *p, req *best)
     flush(&r, best);
 }
 
-static void parse_alt(parser *p, req *out)
+/* Alternatives: a single branch keeps its conjunction; several give one
+ * set, each branch's most selective set joined (every branch needs one). */
+static void parse_alt(parser *p, conj *out)
 {
-    req acc, br;
-    parse_seq(p, &acc);
-    bool none = acc.n == 0;
+    parse_seq(p, out);
+    if (p->bail || p->s[p->i] != '|')
+        return;
+    conj *br = mem_alloc(sizeof *br);
+    req *acc = mem_alloc(sizeof *acc);
+    if (!br || !acc) {
+        p->bail = true;
+        mem_free(br);
+        mem_free(acc);
+        return;
+    }
+    bool none = out->n == 0;
+    if (!none)
+        *acc = out->sets[0];
     while (!p->bail && p->s[p->i] == '|') {
         p->i++;
-        parse_seq(p, &br);
-        if (none || !br.n || acc.n + br.n > RQ_MAX) {
+        parse_seq(p, br);
+        if (none || !br->n || acc->n + br->sets[0].n > RQ_MAX) {
             none = true;
             continue;
         }
-        for (int k = 0; k < br.n; k++) {
-            memcpy(acc.lit[acc.n], br.lit[k], br.len[k]);
-            acc.len[acc.n++] = br.len[k];
+        for (int k = 0; k < br->sets[0].n; k++) {
+            memcpy(acc->lit[acc->n], br->sets[0].lit[k], br->sets[0].len[k]);
+            acc->len[acc->n++] = br->sets[0].len[k];
         }
     }
-    if (none || p->bail)
-        out->n = 0;
-    else
-        *out = acc;
+    out->n = 0;
+    if (!none && !p->bail) {
+        out->sets[0] = *acc;
+        out->n = 1;
+    }
+    mem_free(br);
+    mem_free(acc);
 }
 
 bool pf_requirement(const char *pattern, strbuf *out)
 {
     parser p = {pattern, 0, false, 0};
-    req r;
-    parse_alt(&p, &r);
-    if (p.bail || p.s[p.i] != '\0' || r.n == 0)
+    conj *c = mem_alloc(sizeof *c);
+    if (!c)
         return false;
+    c->n = 0;
+    parse_alt(&p, c);
+    bool ok = !p.bail && p.s[p.i] == '\0' && c->n > 0;
     sb_clear(out);
-    for (int k = 0; k < r.n; k++) {
-        sb_addn(out, r.lit[k], r.len[k]);
-        sb_addc(out, '\0');
+    for (int j = 0; ok && j < c->n; j++) {
+        for (int k = 0; k < c->sets[j].n; k++) {
+            sb_addn(out, c->sets[j].lit[k], c->sets[j].len[k]);
+            sb_addc(out, '\0');
+        }
+        sb_addc(out, '\0'); /* an empty literal ends a set */
     }
-    return !out->oom;
+    mem_free(c);
+    return ok && !out->oom;
 }
 
 /* FNV-1a over the `k` bytes that end at `end`, read backwards, so that the
@@ -331,6 +379,7 @@ static uint32_t hash_back(const char *end, uint32_t k)
 typedef struct pair {
     const char *lit;
     uint32_t len, item;
+    bool primary; /* from the item's first set (the one indexed) */
 } pair;
 
 static int cmp_pair(const void *a, const void *b)
@@ -352,6 +401,11 @@ prefilter *pf_build(arena *a, const char *const *patterns, uint32_t n)
     pf->always = ar_alloc(a, ((size_t)n + 1) * sizeof *pf->always);
     size_t npairs = 0, cap = (size_t)n * 2 + 16;
     pair *pairs = ar_alloc(a, cap * sizeof *pairs);
+    /* Each item's requirement as written by pf_requirement, kept to find
+     * its other sets' literals once the table is built. */
+    const char **reqs = ar_alloc(a, ((size_t)n + 1) * sizeof *reqs);
+    size_t *reqlen = ar_alloc(a, ((size_t)n + 1) * sizeof *reqlen);
+    pf->conds = ar_alloc(a, ((size_t)n + 1) * sizeof *pf->conds);
     strbuf rq;
     sb_init(&rq);
     for (uint32_t i = 0; i < n; i++) {
@@ -359,17 +413,26 @@ prefilter *pf_build(arena *a, const char *const *patterns, uint32_t n)
             pf->always[pf->nalways++] = i;
             continue;
         }
+        reqs[i] = ar_strndup(a, rq.s, rq.len);
+        reqlen[i] = rq.len;
+        int set = 0;
         for (size_t off = 0; off < rq.len;) {
             size_t l = strlen(rq.s + off);
+            if (l == 0) { /* the end of a set */
+                set++;
+                off++;
+                continue;
+            }
             if (npairs == cap) {
                 pair *np = ar_alloc(a, cap * 2 * sizeof *np);
                 memcpy(np, pairs, cap * sizeof *np);
                 pairs = np;
                 cap *= 2;
             }
-            pairs[npairs].lit = ar_strndup(a, rq.s + off, l);
+            pairs[npairs].lit = reqs[i] + off;
             pairs[npairs].len = (uint32_t)l;
             pairs[npairs].item = i;
+            pairs[npairs].primary = set == 0;
             npairs++;
             off += l + 1;
         }
@@ -388,9 +451,56 @@ prefilter *pf_build(arena *a, const char *const *patterns, uint32_t n)
         l->len = pairs[i].len;
         l->items = ar_alloc(a, (j - i) * sizeof *l->items);
         for (size_t k = i; k < j; k++)
-            if (!l->nitems || l->items[l->nitems - 1] != pairs[k].item)
+            if (pairs[k].primary && (!l->nitems || l->items[l->nitems - 1] != pairs[k].item))
                 l->items[l->nitems++] = pairs[k].item;
         i = j;
+    }
+    /* The other sets of each item, as literal numbers:
+     * [number of sets, then for each: count, literal numbers...]. */
+    for (uint32_t i = 0; i < n; i++) {
+        if (!reqs[i])
+            continue;
+        size_t nsets = 0, nlits = 0;
+        for (size_t off = 0; off < reqlen[i]; off += strlen(reqs[i] + off) + 1) {
+            if (reqs[i][off])
+                nlits++;
+            else
+                nsets++;
+        }
+        if (nsets < 2)
+            continue;
+        uint32_t *c = ar_alloc(a, (1 + nsets + nlits) * sizeof *c);
+        c[0] = (uint32_t)(nsets - 1);
+        size_t w = 1, count_at = 0;
+        size_t set = 0;
+        for (size_t off = 0; off < reqlen[i];) {
+            size_t l = strlen(reqs[i] + off);
+            if (l == 0) { /* a set ends; the next one (if any) starts */
+                set++;
+                off++;
+                if (set < nsets) {
+                    count_at = w++;
+                    c[count_at] = 0;
+                }
+                continue;
+            }
+            if (set > 0) {
+                pair key = {reqs[i] + off, (uint32_t)l, 0, false};
+                size_t lo = 0, hi = pf->nlits;
+                while (lo < hi) { /* every literal is in the table */
+                    size_t mid = (lo + hi) / 2;
+                    pair at = {pf->lits[mid].s, pf->lits[mid].len, 0, false};
+                    if (cmp_pair(&at, &key) < 0)
+                        lo = mid + 1;
+                    else
+                        hi = mid;
+                }
+                c[w++] = (uint32_t)lo;
+                c[count_at]++;
+            }
+            off += l + 1;
+        }
+        pf->conds[i] = c;
     }
     pf->nbuckets = 16;
     while (pf->nbuckets < pf->nlits * 2)
@@ -437,12 +547,66 @@ static void sort_unique(u32vec *v)
 {
     if (v->n < 2)
         return;
-    qsort(v->v, v->n, sizeof *v->v, cmp_u32);
+    if (v->n <= 32) { /* the usual case: a handful of candidates */
+        for (size_t i = 1; i < v->n; i++) {
+            uint32_t x = v->v[i];
+            size_t j = i;
+            while (j > 0 && v->v[j - 1] > x) {
+                v->v[j] = v->v[j - 1];
+                j--;
+            }
+            v->v[j] = x;
+        }
+    } else {
+        qsort(v->v, v->n, sizeof *v->v, cmp_u32);
+    }
     size_t k = 1;
     for (size_t i = 1; i < v->n; i++)
         if (v->v[i] != v->v[k - 1])
             v->v[k++] = v->v[i];
     v->n = k;
+}
+
+/* Which literals are present in this input: a bitmap when the table is
+ * small enough to keep one on the stack, else a sorted list. */
+enum { BITMAP_MAX = 8192 };
+
+typedef struct present {
+    const uint64_t *bits; /* or NULL: use `list` */
+    const u32vec *list;
+} present;
+
+static bool is_present(const present *pr, uint32_t id)
+{
+    if (pr->bits)
+        return pr->bits[id >> 6] >> (id & 63) & 1;
+    size_t lo = 0, hi = pr->list->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (pr->list->v[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < pr->list->n && pr->list->v[lo] == id;
+}
+
+/* Does every other set of an item (see pf_build) have a present literal? */
+static bool others_present(const uint32_t *c, const present *pr)
+{
+    if (!c)
+        return true;
+    size_t w = 1;
+    for (uint32_t set = 0; set < c[0]; set++) {
+        uint32_t n = c[w++];
+        bool any = false;
+        for (uint32_t k = 0; k < n && !any; k++)
+            any = is_present(pr, c[w + k]);
+        if (!any)
+            return false;
+        w += n;
+    }
+    return true;
 }
 
 void pf_candidates(const prefilter *pf, const char *lower, size_t len, u32vec *out, u32vec *scratch)
@@ -452,6 +616,10 @@ void pf_candidates(const prefilter *pf, const char *lower, size_t len, u32vec *o
     scratch->n = 0;
     bool ok = true;
     uint32_t mask = pf->nbuckets - 1;
+    uint64_t litbits[BITMAP_MAX / 64];
+    bool small = pf->nlits <= BITMAP_MAX;
+    if (small)
+        memset(litbits, 0, ((pf->nlits + 63) / 64) * sizeof *litbits);
     /* Every literal that ends at byte `e`: extend a hash backwards over the
      * last 1..KEY_MAX bytes and look each length up. */
     for (size_t e = 1; ok && e <= len; e++) {
@@ -462,16 +630,27 @@ void pf_candidates(const prefilter *pf, const char *lower, size_t len, u32vec *o
                 continue;
             for (uint32_t i = pf->buckets[h & mask]; ok && i != UINT32_MAX; i = pf->lits[i].next) {
                 const pf_lit *l = &pf->lits[i];
-                if (l->key == k && l->len <= e && !memcmp(l->s, lower + e - l->len, l->len))
+                if (l->key != k || l->len > e || memcmp(l->s, lower + e - l->len, l->len) != 0)
+                    continue;
+                if (small) {
+                    if (!(litbits[i >> 6] >> (i & 63) & 1)) {
+                        litbits[i >> 6] |= (uint64_t)1 << (i & 63);
+                        ok = push(scratch, i);
+                    }
+                } else {
                     ok = push(scratch, i);
+                }
             }
         }
     }
-    sort_unique(scratch);
+    if (!small)
+        sort_unique(scratch);
+    present pr = {small ? litbits : NULL, scratch};
     for (size_t i = 0; ok && i < scratch->n; i++) {
         const pf_lit *l = &pf->lits[scratch->v[i]];
         for (uint32_t k = 0; ok && k < l->nitems; k++)
-            ok = push(out, l->items[k]);
+            if (others_present(pf->conds[l->items[k]], &pr))
+                ok = push(out, l->items[k]);
     }
     for (uint32_t k = 0; ok && k < pf->nalways; k++)
         ok = push(out, pf->always[k]);

@@ -35,15 +35,17 @@ typedef struct prefilter {
     uint32_t nalways;
     pf_lit *lits;
     uint32_t nlits;
+    uint32_t **conds;  /* per item: its other required sets, or NULL (see pf_build) */
     uint32_t *buckets; /* hash of a literal's last bytes -> first literal, or UINT32_MAX */
     uint32_t nbuckets; /* a power of two */
 } prefilter;
 
 /*
- * The literals a pattern requires, written into `out` as NUL-separated
- * lowercase strings (one of them must occur in any input the pattern
- * matches, ignoring ASCII case). Returns false when the pattern has no
- * usable requirement (it must always be run).
+ * The literals a pattern requires, written into `out`: one or more sets, each
+ * a run of NUL-terminated lowercase literals ended by an empty one. Any input
+ * the pattern matches contains (ignoring ASCII case) a literal of every set.
+ * Returns false when the pattern has no usable requirement (it must always
+ * be run).
  */
 bool pf_requirement(const char *pattern, strbuf *out);
 

@@ -343,6 +343,14 @@ void text_reflect(const char *s, size_t len, strbuf *out)
         while (i < len && word_char((unsigned char)s[i]))
             i++;
         size_t wn = i - a;
+        /* Every word in the tables starts with one of these letters and is
+         * at most ten letters long: most words need no look-up at all. */
+        char c0 = (char)tolower((unsigned char)s[a]);
+        if (wn > 10 || !strchr("aimouwy", c0)) {
+            sb_addn(out, s + a, wn);
+            first = false;
+            continue;
+        }
         /* A two-word pair "i am" -> "you are", separated by one space. */
         if (i + 1 < len && s[i] == ' ' && word_char((unsigned char)s[i + 1])) {
             size_t b = i + 1, e = b;

@@ -17,6 +17,7 @@
 #include "model.h"
 #include "text.h"
 
+/* The requirement as text: literals of a set joined by |, sets by " & ". */
 static const char *req(const char *pat)
 {
     static char out[512];
@@ -27,9 +28,21 @@ static const char *req(const char *pat)
         return NULL;
     }
     size_t k = 0;
-    for (size_t i = 0; i < b.len && k < sizeof out - 1; i++)
-        out[k++] = b.s[i] ? b.s[i] : '|';
-    out[k ? k - 1 : 0] = '\0';
+    bool first = true;
+    for (size_t i = 0; i < b.len && k < sizeof out - 4;) {
+        size_t l = strlen(b.s + i);
+        if (l == 0) {
+            first = true;
+            i++;
+            if (i < b.len)
+                k += (size_t)snprintf(out + k, sizeof out - k, " & ");
+            continue;
+        }
+        k += (size_t)snprintf(out + k, sizeof out - k, "%s%s", first ? "" : "|", b.s + i);
+        first = false;
+        i += l + 1;
+    }
+    out[k] = '\0';
     sb_free(&b);
     return out;
 }
@@ -39,8 +52,8 @@ static void test_requirements(void **state)
     (void)state;
     assert_string_equal(req("\\bkill myself\\b"), "kill myself");
     assert_null(req("(?i)kill")); /* inline options: stay out */
-    assert_string_equal(req("\\b(send|text|message)\\b.{0,40}\\bex\\b"), "send|text|message");
-    assert_string_equal(req("want(s|ed)? to die"), " to die");
+    assert_string_equal(req("\\b(send|text|message)\\b.{0,40}\\bex\\b"), "send|text|message & ex");
+    assert_string_equal(req("want(s|ed)? to die"), " to die & want");
     assert_string_equal(req("killing?"), "killin");
     assert_null(req("(yes|y)"));  /* a branch too short to index */
     assert_null(req("(hello)?")); /* optional group */
@@ -49,7 +62,7 @@ static void test_requirements(void **state)
     assert_string_equal(req("Kill\\.Me"), "kill.me");
     assert_null(req("\\x41bc"));
     assert_null(req("(a)\\1"));
-    assert_string_equal(req("(?:ab|cd)e{2}fgh"), "fgh");
+    assert_string_equal(req("(?:ab|cd)e{2}fgh"), "fgh & ab|cd");
     assert_null(req("abc{,2}")); /* {,n} is not the same in every version */
     assert_string_equal(req("[abc]+ done"), " done");
     assert_string_equal(req("(?=.*kill)die"), "die");
