@@ -174,15 +174,14 @@ void crisis_hotline_block(const dbt_engine *e, int reg, int category, strbuf *ou
     const hotline_region *r = &e->regions[reg];
     const char *cat = category >= 0 ? e->crisis.cats[category].id : NULL;
     bool any = false;
-    /* Services for this category first, then the general ones. */
+    /* For a category: its own services first, then the general ones. With no
+     * category ("help now"): every service, in the directory's order. */
     for (int pass = 0; pass < 2; pass++)
         for (int i = 0; i < r->nservices; i++) {
             const service *sv = &r->services[i];
-            bool take = pass == 0 ? (cat && serves(sv, cat))
-                                  : serves(sv, NULL) || (!cat && !serves(sv, NULL));
+            bool own = cat && serves(sv, cat);
+            bool take = !cat ? pass == 1 : pass == 0 ? own : serves(sv, NULL) && !own;
             if (!take)
-                continue;
-            if (pass == 1 && cat && serves(sv, cat))
                 continue;
             if (any)
                 sb_addc(out, '\n');

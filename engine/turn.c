@@ -280,8 +280,6 @@ static bool route(dbt_session *s)
     return try_rules(s, e->coach.routes, e->coach.nroutes, e->coach.routes_rx);
 }
 
-static void say_menu(dbt_session *s, const command *c) { say(s, &c->r.say, NULL); }
-
 /* Run a command. Returns false when it does not apply after all (explain or
  * practice of a name that is no skill), so the turn goes on. */
 static bool command_run(dbt_session *s, const command *c, const capture_ctx *mcx)
@@ -302,7 +300,7 @@ static bool command_run(dbt_session *s, const command *c, const capture_ctx *mcx
     }
     case CMD_MENU:
         leave_skill(s);
-        say_menu(s, c);
+        say(s, &c->r.say, NULL);
         return true;
     case CMD_QUIT:
         say(s, &c->r.say, NULL);

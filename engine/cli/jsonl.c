@@ -201,10 +201,11 @@ static void handle(dbt_engine *e, const cli_opts *o, table *t, const char *line,
         char *state = json_is_string(jrestore) ? strdup(json_string_value(jrestore))
                                                : json_dumps(jrestore, JSON_COMPACT);
         dbt_error derr;
-        dbt_session *s = state ? dbt_session_restore(e, state, &derr) : NULL;
+        bool have_state = state != NULL;
+        dbt_session *s = have_state ? dbt_session_restore(e, state, &derr) : NULL;
         free(state);
         if (!s) {
-            emit_error(lineno, id, state ? derr.message : "out of memory");
+            emit_error(lineno, id, have_state ? derr.message : "out of memory");
         } else {
             if (jregion)
                 dbt_session_set_region(s, region);
