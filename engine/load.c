@@ -554,8 +554,8 @@ static void parse_timer(loader *L, const ynode *n, dbt_timer *t)
 
 static void parse_step(loader *L, const ynode *n, step *st)
 {
-    static const char *const keys[] = {"say",  "choices", "rules", "fallback", "branch",
-                                       "skip", "timer",   "end",   NULL};
+    static const char *const keys[] = {"say",  "choices", "rules", "fallback", "branch", "skip",
+                                       "timer", "end",    "why",   "hint",     "rephrase", NULL};
     st->skip_step = -1;
     if (!want(L, n, YN_MAP, "a step"))
         return;
@@ -564,6 +564,9 @@ static void parse_step(loader *L, const ynode *n, step *st)
     st->nchoices = str_list(L, ytree_get(n, "choices"), "choices", &st->choices, NULL);
     st->rules = parse_rules(L, ytree_get(n, "rules"), "'rules'", RK_STEP, &st->nrules);
     st->fallback = get_text(L, ytree_get(n, "fallback"), "fallback");
+    st->why = get_text(L, ytree_get(n, "why"), "why");
+    st->hint = get_text(L, ytree_get(n, "hint"), "hint");
+    st->rephrase = get_text(L, ytree_get(n, "rephrase"), "rephrase");
     const ynode *br = ytree_get(n, "branch");
     if (br && want(L, br, YN_SEQ, "'branch'")) {
         st->branches = ar_alloc(L->a, (br->n + 1) * sizeof *st->branches);

@@ -103,6 +103,9 @@ typedef struct step {
     rule *rules;
     int nrules;
     textv fallback;
+    textv why;      /* why this step helps: the answer to "why?" / "what is this for?" */
+    textv hint;     /* an example answer or a nudge: the answer to "idk" */
+    textv rephrase; /* the question again in plainer words: "what do you mean?" */
     branch *branches;
     int nbranches;
     const char *skip; /* as written, or NULL */
