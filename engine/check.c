@@ -7,8 +7,9 @@
  */
 #include <string.h>
 
-#include "load.h"
-#include "session.h"
+#include "check.h"
+#include "crisis.h"
+#include "template.h"
 #include "text.h"
 
 typedef struct checker {
@@ -209,7 +210,7 @@ static void check_text(checker *C, const textv *t, const names *set, const rule 
     for (int i = 0; i < t->n; i++) {
         size_t off;
         const char *msg;
-        render_validate(t->v[i], &off, &msg, check_use, &tc);
+        tmpl_validate(t->v[i], &off, &msg, check_use, &tc);
     }
 }
 

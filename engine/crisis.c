@@ -9,7 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "session.h"
+#include "crisis.h"
+#include "index.h"
 
 /* Where the idioms match in this turn's input, found once per turn (only
  * when some crisis pattern matched), sorted by start, with the furthest end
@@ -129,66 +130,4 @@ int crisis_screen(const dbt_engine *e, matcher *m, const char *text, const char 
     }
     mem_free(sp.v);
     return found;
-}
-
-static bool serves(const service *sv, const char *cat)
-{
-    for (int i = 0; i < sv->nfor; i++)
-        if (cat ? !strcmp(sv->for_[i], cat) : !strcmp(sv->for_[i], "all"))
-            return true;
-    return false;
-}
-
-static void join(strbuf *out, const char *const *v, int n)
-{
-    for (int i = 0; i < n; i++) {
-        if (i)
-            sb_adds(out, i == n - 1 ? " or " : ", ");
-        sb_adds(out, v[i]);
-    }
-}
-
-static void service_line(const service *sv, strbuf *out)
-{
-    sb_printf(out, "- %s:", sv->name);
-    const char *sep = " ";
-    if (sv->ncall) {
-        sb_adds(out, " call ");
-        join(out, sv->call, sv->ncall);
-        sep = "; ";
-    }
-    if (sv->ntext) {
-        sb_adds(out, sep);
-        join(out, sv->text, sv->ntext);
-        sep = "; ";
-    }
-    if (sv->nchat) {
-        sb_printf(out, "%schat at ", sep);
-        join(out, sv->chat, sv->nchat);
-    }
-    sb_printf(out, " (%s)", sv->hours);
-}
-
-void crisis_hotline_block(const dbt_engine *e, int reg, int category, strbuf *out)
-{
-    const hotline_region *r = &e->regions[reg];
-    const char *cat = category >= 0 ? e->crisis.cats[category].id : NULL;
-    bool any = false;
-    /* For a category: its own services first, then the general ones. With no
-     * category ("help now"): every service, in the directory's order. */
-    for (int pass = 0; pass < 2; pass++)
-        for (int i = 0; i < r->nservices; i++) {
-            const service *sv = &r->services[i];
-            bool own = cat && serves(sv, cat);
-            bool take = !cat ? pass == 1 : pass == 0 ? own : serves(sv, NULL) && !own;
-            if (!take)
-                continue;
-            if (any)
-                sb_addc(out, '\n');
-            service_line(sv, out);
-            any = true;
-        }
-    if (any)
-        sb_addc(out, '\n');
-    sb_printf(out, "- Emergency (%s): %s", r->name, r->emergency);
 }

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "index.h"
-#include "session.h"
 
 /* Lists with fewer patterns than this are run one by one: the prefilter's
  * pass over the input would cost about as much as it saves. */

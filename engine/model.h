@@ -224,10 +224,14 @@ struct dbt_engine {
     size_t max_name; /* the longest folded name */
 };
 
-/* Look-ups shared by the loader, the checks and the turn. */
+/* Look-ups shared by the loader, the checks and the turn (model.c). */
 int model_find_skill(const dbt_engine *e, const char *id);
 int model_find_step(const skill *s, const char *id);
 int model_find_region(const dbt_engine *e, const char *code);
+/* Fold every skill's id, title and aliases for model_skill_by_name. */
+bool model_build_names(dbt_engine *e);
+/* Free an engine and everything it holds (NULL is fine). */
+void model_free(dbt_engine *e);
 /* A skill by what a person calls it: id, title or alias, ignoring case,
  * spaces and punctuation. -1 when none. */
 int model_skill_by_name(const dbt_engine *e, const char *name, size_t len);

@@ -7,56 +7,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "session.h"
+#include "hotline.h"
+#include "render.h"
 #include "text.h"
 
 static bool name_char(char c) { return isalnum((unsigned char)c) || c == '_' || c == '-'; }
-
-bool render_validate(const char *t, size_t *off, const char **msg,
-                     void (*use)(void *ud, const char *name, size_t len), void *ud)
-{
-    for (size_t i = 0; t[i]; i++) {
-        if (t[i] == '}') {
-            if (t[i + 1] == '}') {
-                i++;
-                continue;
-            }
-            *off = i;
-            *msg = "a lone '}' in text: write '}}' for a literal brace";
-            return false;
-        }
-        if (t[i] != '{')
-            continue;
-        if (t[i + 1] == '{') {
-            i++;
-            continue;
-        }
-        size_t a = i + 1;
-        if (t[a] == '=')
-            a++;
-        size_t b = a;
-        while (name_char(t[b]))
-            b++;
-        if (b == a) {
-            *off = i;
-            *msg = "'{' must start a variable like {name} (write '{{' for a literal brace)";
-            return false;
-        }
-        if (use)
-            use(ud, t + a, b - a);
-        if (t[b] == '|') {
-            while (t[b] && t[b] != '}' && t[b] != '{')
-                b++;
-        }
-        if (t[b] != '}') {
-            *off = i;
-            *msg = "unclosed '{': a variable looks like {name} or {name|words if unset}";
-            return false;
-        }
-        i = b;
-    }
-    return true;
-}
 
 /* Find a capture of the fired rule by number or name. */
 static bool capture(const dbt_session *s, const capture_ctx *cx, const char *name, size_t n,
@@ -193,7 +148,7 @@ void render_template(dbt_session *s, const char *t, const capture_ctx *cx, bool 
             int cat = cx && cx->category >= 0    ? cx->category
                       : s->mode == MODE_FOLLOWUP ? s->last_cat
                                                  : -1;
-            crisis_hotline_block(e, s->region, cat, out);
+            hotline_block(e, s->region, cat, out);
             s->reply.hotlines = 1;
         } else if (is(name, n, "emergency")) {
             sb_adds(out, e->regions[s->region].emergency);

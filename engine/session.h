@@ -1,6 +1,6 @@
 /*
- * session.h - one person's conversation state, and the pieces of a turn
- * shared between turn.c, render.c and crisis.c.
+ * session.h - one person's conversation state and its variables. Sessions
+ * are made and kept in session.c, moved on by turn.c, rendered by render.c.
  */
 #ifndef DBT_SESSION_H
 #define DBT_SESSION_H
@@ -71,44 +71,5 @@ struct dbt_session {
 const char *session_var(const dbt_session *s, const char *name);
 bool session_set_var(dbt_session *s, const char *name, const char *value);
 void session_clear_vars(dbt_session *s);
-
-/* What a template can see besides the session's variables: the rule that
- * fired, with its match in the session's matcher. */
-typedef struct capture_ctx {
-    const pattern *pat; /* NULL when nothing matched */
-    const char *subject;
-    int category; /* crisis category for {hotline}, or -1 */
-    int about;    /* the skill {title} names (explain), or -1 */
-} capture_ctx;
-
-/* Render template `t` into `out`. `reflect`: person's words are reflected. */
-void render_template(dbt_session *s, const char *t, const capture_ctx *cx, bool reflect,
-                     strbuf *out);
-
-/* Check a template's syntax. Returns false and the byte offset of the
- * problem and a message when it is malformed. Calls `use` for each name it
- * uses (may be NULL). */
-bool render_validate(const char *t, size_t *off, const char **msg,
-                     void (*use)(void *ud, const char *name, size_t len), void *ud);
-
-/* Evaluate a condition against the session's variables and the captures. */
-bool cond_eval(dbt_session *s, const cond *c, const capture_ctx *cx);
-
-/* The hotline block for `category` (-1: any) in the session's region. */
-void crisis_hotline_block(const dbt_engine *e, int reg, int category, strbuf *out);
-/* The first category whose patterns match the cleaned input `text` (and
- * `lower`, its ASCII-lowercased copy), or -1. */
-int crisis_screen(const dbt_engine *e, matcher *m, const char *text, const char *lower, size_t len,
-                  u32vec *cand, u32vec *lits);
-
-/* The candidates of `rx` for this turn's input (every entry when there is
- * no prefilter or memory ran out): a count, and the entry number of the
- * k-th candidate. */
-size_t rx_candidates(const rule_index *rx, const char *lower, size_t len, u32vec *cand,
-                     u32vec *lits);
-static inline uint32_t rx_entry(const u32vec *cand, size_t k)
-{
-    return cand->all ? (uint32_t)k : cand->v[k];
-}
 
 #endif

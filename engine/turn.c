@@ -10,7 +10,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "session.h"
+#include "crisis.h"
+#include "hotline.h"
+#include "index.h"
+#include "render.h"
 #include "text.h"
 
 enum { MAX_HOPS = 16 }; /* steps entered in one turn without input */
