@@ -11,250 +11,9 @@
 #include <string.h>
 
 #include "crisis.h"
-#include "hotline.h"
-#include "index.h"
-#include "render.h"
+#include "flow.h"
+#include "safety.h"
 #include "text.h"
-
-enum { MAX_HOPS = 16 }; /* steps entered in one turn without input */
-
-static const capture_ctx no_capture = {NULL, NULL, -1, -1};
-
-static void reply_reset(dbt_session *s)
-{
-    sb_clear(&s->out);
-    memset(&s->reply, 0, sizeof s->reply);
-}
-
-/* Say one variant of `t`, as a paragraph of its own. */
-static void say(dbt_session *s, const textv *t, const capture_ctx *cx)
-{
-    if (!t->n)
-        return;
-    const char *v = t->v[s->counter % (unsigned long)t->n];
-    size_t before = s->out.len;
-    if (before)
-        sb_adds(&s->out, "\n\n");
-    size_t body = s->out.len;
-    render_template(s, v, cx ? cx : &no_capture, true, &s->out);
-    /* Trim the white space a block scalar leaves at its end. */
-    while (s->out.len > body &&
-           (s->out.s[s->out.len - 1] == '\n' || s->out.s[s->out.len - 1] == ' '))
-        s->out.s[--s->out.len] = '\0';
-    if (s->out.len == body && s->out.s) { /* rendered to nothing: drop the separator */
-        s->out.len = before;
-        s->out.s[before] = '\0';
-    }
-}
-
-/* Offer `n` choices: they live in the engine, so the reply points at them. */
-static void set_choices(dbt_session *s, const char *const *v, int n)
-{
-    s->reply.choices = n ? v : NULL;
-    s->reply.n_choices = (size_t)n;
-}
-
-static const step *cur_step(const dbt_session *s)
-{
-    if (s->mode == MODE_SKILL)
-        return &s->e->skills[s->skill].steps[s->step];
-    if (s->mode == MODE_FOLLOWUP)
-        return &s->e->crisis.followup;
-    return NULL;
-}
-
-/* Offer the current step's choices again (after a command that keeps the
- * person where they are). */
-static void reoffer(dbt_session *s)
-{
-    const step *st = cur_step(s);
-    if (st)
-        set_choices(s, st->choices, st->nchoices);
-}
-
-static void leave_skill(dbt_session *s)
-{
-    s->mode = MODE_COACH;
-    s->skill = s->step = -1;
-    s->depth = 0;
-    s->nhistory = 0;
-}
-
-static void enter_step(dbt_session *s, int sk, int stepi, const capture_ctx *cx, int hops);
-
-/* The current skill is over: return to the caller of a `call`, or to the
- * coach. */
-static void finish_skill(dbt_session *s, int hops)
-{
-    if (s->depth > 0) {
-        frame f = s->stack[--s->depth];
-        s->nhistory = 0;
-        enter_step(s, f.skill, f.step, NULL, hops + 1);
-        return;
-    }
-    leave_skill(s);
-    say(s, &s->e->coach.after_skill, NULL);
-}
-
-static void push_history(dbt_session *s)
-{
-    if (s->mode != MODE_SKILL)
-        return;
-    if (s->nhistory == SESSION_MAX_HISTORY) {
-        memmove(s->history, s->history + 1, (SESSION_MAX_HISTORY - 1) * sizeof *s->history);
-        s->nhistory--;
-    }
-    s->history[s->nhistory].skill = (int16_t)s->skill;
-    s->history[s->nhistory].step = (int16_t)s->step;
-    s->nhistory++;
-}
-
-static void enter_step(dbt_session *s, int sk, int stepi, const capture_ctx *cx, int hops)
-{
-    const dbt_engine *e = s->e;
-    if (hops > MAX_HOPS) {
-        /* A cycle of steps with no question between; the loader's checks warn
-         * about these, and here the turn is cut rather than hang. */
-        leave_skill(s);
-        say(s, &e->coach.fallback, NULL);
-        return;
-    }
-    const step *st = &e->skills[sk].steps[stepi];
-    if (s->trace)
-        s->trace(s->trace_ud, TRACE_STEP, st);
-    s->mode = MODE_SKILL;
-    s->skill = sk;
-    s->step = stepi;
-    say(s, &st->say, cx);
-    set_choices(s, st->choices, st->nchoices);
-    s->reply.timer = st->timer;
-    for (int i = 0; i < st->nbranches; i++) {
-        const branch *b = &st->branches[i];
-        if (!b->cond || cond_eval(s, b->cond, NULL)) {
-            enter_step(s, sk, b->tstep, cx, hops + 1);
-            return;
-        }
-    }
-    if (st->end)
-        finish_skill(s, hops);
-}
-
-static void start_skill(dbt_session *s, int sk, int stepi, bool call)
-{
-    if (call && s->mode == MODE_SKILL && s->depth < SESSION_MAX_STACK) {
-        s->stack[s->depth].skill = (int16_t)s->skill;
-        s->stack[s->depth].step = (int16_t)s->step;
-        s->depth++;
-    } else {
-        s->depth = 0;
-        session_clear_vars(s);
-    }
-    s->nhistory = 0;
-    enter_step(s, sk, stepi, NULL, 0);
-}
-
-static void run_rule(dbt_session *s, const rule *r, const capture_ctx *cx)
-{
-    if (s->trace)
-        s->trace(s->trace_ud, TRACE_RULE, r);
-    for (int i = 0; i < r->nsets; i++) {
-        sb_clear(&s->w->scratch);
-        render_template(s, r->sets[i].tmpl, cx, false, &s->w->scratch);
-        /* A rating typed as a word ("eight") is kept as digits, so it reads
-         * the same as one typed as a number when it is said back. */
-        double v;
-        const char *val = sb_str(&s->w->scratch);
-        char digits[8];
-        bool word = (val[0] >= 'a' && val[0] <= 'z') || (val[0] >= 'A' && val[0] <= 'Z');
-        if (word && text_number(val, &v) && v >= 0 && v <= 10) {
-            snprintf(digits, sizeof digits, "%d", (int)v);
-            val = digits;
-        }
-        session_set_var(s, r->sets[i].var, val);
-    }
-    say(s, &r->say, cx);
-    switch (r->act) {
-    case ACT_GOTO:
-        push_history(s);
-        enter_step(s, r->tskill, r->tstep, cx, 0);
-        break;
-    case ACT_START:
-    case ACT_CALL: start_skill(s, r->tskill, r->tstep, r->act == ACT_CALL); break;
-    case ACT_END:
-        if (s->mode == MODE_SKILL)
-            finish_skill(s, 0);
-        break;
-    case ACT_NONE: reoffer(s); break;
-    }
-    if (r->nchoices)
-        set_choices(s, r->choices, r->nchoices);
-}
-
-/* Does rule `r` fire through its pattern `pat` (-1: it has none)? Its match
- * is left in the session's matcher and described by `cx`. */
-static bool fires(dbt_session *s, const rule *r, int pat, capture_ctx *cx, bool *matched)
-{
-    const char *text = sb_str(&s->w->in);
-    *cx = no_capture;
-    cx->subject = text;
-    *matched = true;
-    if (pat >= 0) {
-        if (pat_match(r->pats[pat], text, s->w->in.len, 0, &s->w->m) != PM_MATCH) {
-            *matched = false;
-            return false;
-        }
-        cx->pat = r->pats[pat];
-    }
-    return !r->cond || cond_eval(s, r->cond, cx);
-}
-
-/* The first rule of a list that fires on the input: through its index when
- * it has one, else one by one. A rule whose pattern matches but whose
- * condition does not hold does not fire, and its other patterns are not
- * tried. Entries tagged `skip` are passed over; `*tag` (when not NULL)
- * gets the tag of the rule that fired. */
-static const rule *first_rule(dbt_session *s, const rule *rules, int n, const rule_index *rx,
-                              int skip, capture_ctx *cx, int *tag)
-{
-    bool matched;
-    if (!rx) {
-        for (int i = 0; i < n; i++) {
-            const rule *r = &rules[i];
-            for (int k = 0; k < (r->npats ? r->npats : 1); k++) {
-                if (fires(s, r, r->npats ? k : -1, cx, &matched))
-                    return r;
-                if (matched)
-                    break;
-            }
-        }
-        return NULL;
-    }
-    size_t cnt = rx_candidates(rx, sb_str(&s->w->lower), s->w->lower.len, &s->w->cand, &s->w->lits);
-    const rule *dead = NULL;
-    for (size_t k = 0; k < cnt; k++) {
-        const flat_entry *fe = &rx->e[rx_entry(&s->w->cand, k)];
-        if (fe->r == dead || (skip >= 0 && fe->tag == skip))
-            continue;
-        if (fires(s, fe->r, fe->pat, cx, &matched)) {
-            if (tag)
-                *tag = fe->tag;
-            return fe->r;
-        }
-        if (matched)
-            dead = fe->r;
-    }
-    return NULL;
-}
-
-static bool try_rules(dbt_session *s, const rule *rules, int n, const rule_index *rx)
-{
-    capture_ctx cx;
-    const rule *r = first_rule(s, rules, n, rx, -1, &cx, NULL);
-    if (!r)
-        return false;
-    run_rule(s, r, &cx);
-    return true;
-}
 
 /* Global routing: a skill asked for by name, skill triggers, then (outside
  * an exercise) the coach's routes from feelings to skills. In an exercise
@@ -266,21 +25,21 @@ static bool route(dbt_session *s)
     int current = s->mode == MODE_SKILL ? s->skill : -1;
     int byname = model_skill_by_name(e, s->w->in.s, s->w->in.len);
     if (byname >= 0 && byname != current) {
-        start_skill(s, byname, e->skills[byname].start, false);
+        flow_start(s, byname, e->skills[byname].start, false);
         return true;
     }
     capture_ctx cx;
     int k = -1;
-    const rule *t = first_rule(s, NULL, 0, e->triggers, current, &cx, &k);
+    const rule *t = flow_first_rule(s, NULL, 0, e->triggers, current, &cx, &k);
     if (t) {
         if (s->trace)
             s->trace(s->trace_ud, TRACE_RULE, t);
-        start_skill(s, k, e->skills[k].start, false);
+        flow_start(s, k, e->skills[k].start, false);
         return true;
     }
     if (s->mode == MODE_SKILL)
         return false;
-    return try_rules(s, e->coach.routes, e->coach.nroutes, e->coach.routes_rx);
+    return flow_try_rules(s, e->coach.routes, e->coach.nroutes, e->coach.routes_rx);
 }
 
 /* Run a command. Returns false when it does not apply after all (explain or
@@ -292,22 +51,22 @@ static bool command_run(dbt_session *s, const command *c, const capture_ctx *mcx
     switch (c->kind) {
     case CMD_HELP:
     case CMD_ABOUT:
-        say(s, &c->r.say, NULL);
-        reoffer(s);
+        flow_say(s, &c->r.say, NULL);
+        flow_reoffer(s);
         return true;
     case CMD_CRISIS: {
-        capture_ctx cx = no_capture;
-        say(s, &c->r.say, &cx);
-        reoffer(s);
+        capture_ctx cx = flow_no_capture;
+        flow_say(s, &c->r.say, &cx);
+        flow_reoffer(s);
         return true;
     }
     case CMD_MENU:
-        leave_skill(s);
-        say(s, &c->r.say, NULL);
+        flow_leave(s);
+        flow_say(s, &c->r.say, NULL);
         return true;
     case CMD_QUIT:
-        say(s, &c->r.say, NULL);
-        leave_skill(s);
+        flow_say(s, &c->r.say, NULL);
+        flow_leave(s);
         session_clear_vars(s);
         s->reply.ended = 1;
         s->ended = true;
@@ -315,30 +74,30 @@ static bool command_run(dbt_session *s, const command *c, const capture_ctx *mcx
     case CMD_STOP:
         if (!in_skill)
             return false; /* nothing to stop: "stop" may mean the STOP skill */
-        say(s, &c->r.say, NULL);
-        leave_skill(s);
+        flow_say(s, &c->r.say, NULL);
+        flow_leave(s);
         return true;
     case CMD_BACK:
         if (in_skill && s->nhistory > 0) {
             frame f = s->history[--s->nhistory];
-            say(s, &c->r.say, NULL);
-            enter_step(s, f.skill, f.step, NULL, 0);
+            flow_say(s, &c->r.say, NULL);
+            flow_enter(s, f.skill, f.step, NULL, 0);
             return true;
         }
         if (in_skill)
-            leave_skill(s);
-        say(s, c->idle.n ? &c->idle : &c->r.say, NULL);
+            flow_leave(s);
+        flow_say(s, c->idle.n ? &c->idle : &c->r.say, NULL);
         return true;
     case CMD_SKIP: {
-        const step *st = cur_step(s);
+        const step *st = flow_step(s);
         if (in_skill && st->skip_step >= 0) {
-            say(s, &c->r.say, NULL);
-            push_history(s);
-            enter_step(s, s->skill, st->skip_step, NULL, 0);
+            flow_say(s, &c->r.say, NULL);
+            flow_push_history(s);
+            flow_enter(s, s->skill, st->skip_step, NULL, 0);
             return true;
         }
-        say(s, c->idle.n ? &c->idle : &c->r.say, NULL);
-        reoffer(s);
+        flow_say(s, c->idle.n ? &c->idle : &c->r.say, NULL);
+        flow_reoffer(s);
         return true;
     }
     case CMD_EXPLAIN:
@@ -351,16 +110,16 @@ static bool command_run(dbt_session *s, const command *c, const capture_ctx *mcx
         if (k < 0)
             return false;
         if (c->kind == CMD_PRACTICE) {
-            say(s, &c->r.say, NULL);
-            start_skill(s, k, e->skills[k].start, false);
+            flow_say(s, &c->r.say, NULL);
+            flow_start(s, k, e->skills[k].start, false);
             return true;
         }
-        capture_ctx cx = no_capture;
+        capture_ctx cx = flow_no_capture;
         cx.about = k;
         textv about = {&e->skills[k].about, 1, {NULL, 0, 0}};
-        say(s, &about, &cx);
-        say(s, &c->r.say, &cx);
-        reoffer(s);
+        flow_say(s, &about, &cx);
+        flow_say(s, &c->r.say, &cx);
+        flow_reoffer(s);
         return true;
     }
     case CMD__COUNT: break;
@@ -376,28 +135,13 @@ static bool try_commands(dbt_session *s)
         const command *c = &e->coach.commands[i];
         if (!c->r.npats || pat_match(c->r.pats[0], text, s->w->in.len, 0, &s->w->m) != PM_MATCH)
             continue;
-        capture_ctx cx = no_capture;
+        capture_ctx cx = flow_no_capture;
         cx.pat = c->r.pats[0];
         cx.subject = text;
         if (command_run(s, c, &cx))
             return true;
     }
     return false;
-}
-
-static void crisis_reply(dbt_session *s, int cat)
-{
-    const dbt_engine *e = s->e;
-    leave_skill(s);
-    session_clear_vars(s);
-    s->mode = MODE_FOLLOWUP;
-    s->last_cat = cat;
-    capture_ctx cx = no_capture;
-    cx.category = cat;
-    say(s, &e->crisis.cats[cat].say, &cx);
-    set_choices(s, e->crisis.followup.choices, e->crisis.followup.nchoices);
-    s->reply.crisis = 1;
-    s->reply.category = e->crisis.cats[cat].id;
 }
 
 /* Give back what only a turn needs, so an idle session holds little more
@@ -478,7 +222,7 @@ const dbt_reply *dbt_session_turn(dbt_session *s, const char *text)
     /* Working state for this turn only: finish() drops it before returning. */
     // cppcheck-suppress autoVariables
     s->w = &work;
-    reply_reset(s);
+    flow_reset(s);
     s->counter++;
     if (!text)
         text = "";
@@ -502,22 +246,22 @@ const dbt_reply *dbt_session_turn(dbt_session *s, const char *text)
     }
     int cat = crisis_screen(e, &w->m, scr, w->lower.s, slen, &w->cand, &w->lits);
     if (cat >= 0) {
-        crisis_reply(s, cat);
+        safety_crisis_reply(s, cat);
         return finish(s);
     }
     if (s->w->in.len > TEXT_MAX_INPUT) {
-        say(s, &e->coach.too_long, NULL);
-        reoffer(s);
+        flow_say(s, &e->coach.too_long, NULL);
+        flow_reoffer(s);
         return finish(s);
     }
     if (s->w->in.len == 0) {
-        const step *st = cur_step(s);
-        say(s,
-            st && st->say.n    ? &st->say
-            : e->coach.empty.n ? &e->coach.empty
-                               : &e->coach.fallback,
-            NULL);
-        reoffer(s);
+        const step *st = flow_step(s);
+        flow_say(s,
+                 st && st->say.n    ? &st->say
+                 : e->coach.empty.n ? &e->coach.empty
+                                    : &e->coach.fallback,
+                 NULL);
+        flow_reoffer(s);
         return finish(s);
     }
     if (try_commands(s))
@@ -526,27 +270,27 @@ const dbt_reply *dbt_session_turn(dbt_session *s, const char *text)
     if (s->mode == MODE_SKILL) {
         const skill *sk = &e->skills[s->skill];
         const step *st = &sk->steps[s->step];
-        if (try_rules(s, st->rules, st->nrules, st->rx) ||
-            try_rules(s, sk->rules, sk->nrules, sk->rx) || route(s))
+        if (flow_try_rules(s, st->rules, st->nrules, st->rx) ||
+            flow_try_rules(s, sk->rules, sk->nrules, sk->rx) || route(s))
             return finish(s);
-        say(s,
-            st->fallback.n   ? &st->fallback
-            : sk->fallback.n ? &sk->fallback
-                             : &e->coach.fallback,
-            NULL);
-        reoffer(s);
+        flow_say(s,
+                 st->fallback.n   ? &st->fallback
+                 : sk->fallback.n ? &sk->fallback
+                                  : &e->coach.fallback,
+                 NULL);
+        flow_reoffer(s);
         return finish(s);
     }
     if (s->mode == MODE_FOLLOWUP) {
         const step *f = &e->crisis.followup;
-        if (try_rules(s, f->rules, f->nrules, f->rx) || route(s))
+        if (flow_try_rules(s, f->rules, f->nrules, f->rx) || route(s))
             return finish(s);
-        say(s, f->fallback.n ? &f->fallback : &e->coach.fallback, NULL);
-        reoffer(s);
+        flow_say(s, f->fallback.n ? &f->fallback : &e->coach.fallback, NULL);
+        flow_reoffer(s);
         return finish(s);
     }
     if (!route(s))
-        say(s, &e->coach.fallback, NULL);
+        flow_say(s, &e->coach.fallback, NULL);
     return finish(s);
 }
 
@@ -554,11 +298,11 @@ const dbt_reply *dbt_session_start(dbt_session *s)
 {
     if (!s)
         return NULL;
-    reply_reset(s);
-    leave_skill(s);
+    flow_reset(s);
+    flow_leave(s);
     session_clear_vars(s);
     s->ended = false;
-    say(s, &s->e->coach.greeting, NULL);
+    flow_say(s, &s->e->coach.greeting, NULL);
     return finish(s);
 }
 
@@ -572,9 +316,9 @@ const dbt_reply *dbt_session_jump(dbt_session *s, const char *skill_id, const ch
     int st = stepid ? model_find_step(&s->e->skills[k], stepid) : s->e->skills[k].start;
     if (st < 0)
         return NULL;
-    reply_reset(s);
-    leave_skill(s);
+    flow_reset(s);
+    flow_leave(s);
     session_clear_vars(s);
-    enter_step(s, k, st, NULL, 0);
+    flow_enter(s, k, st, NULL, 0);
     return finish(s);
 }
