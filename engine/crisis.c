@@ -1,5 +1,5 @@
 /*
- * crisis.c - the crisis screen and the hotline directory.
+ * crisis.c - the crisis screen, in every loaded language.
  *
  * The screen runs first on every turn. A category matches when any of its
  * patterns matches somewhere in the input and that match does not lie wholly
@@ -36,28 +36,38 @@ static int cmp_span(const void *x, const void *y)
     return p->a < q->a ? -1 : p->a > q->a;
 }
 
+static void add_idioms(const rule *rules, int n, matcher *m, const char *text, size_t tlen,
+                       spans *sp)
+{
+    for (int i = 0; i < n && sp->n < SPAN_MAX; i++) {
+        const rule *r = &rules[i];
+        for (int k = 0; k < r->npats && sp->n < SPAN_MAX; k++) {
+            size_t start = 0;
+            while (sp->n < SPAN_MAX && start <= tlen &&
+                   pat_match(r->pats[k], text, tlen, start, m) == PM_MATCH) {
+                size_t a, n_;
+                if (!pat_group(m, 0, &a, &n_))
+                    break;
+                sp->v[sp->n].a = a;
+                sp->v[sp->n].b = a + n_;
+                sp->n++;
+                start = a + (n_ ? n_ : 1);
+            }
+        }
+    }
+}
+
+/* Every language's idioms: an idiom excuses a match in any language, which
+ * costs nothing, since a match it excuses lies wholly inside it. */
 static void find_idioms(const dbt_engine *e, matcher *m, const char *text, size_t tlen, spans *sp)
 {
     sp->done = true;
     sp->v = mem_alloc(SPAN_MAX * sizeof *sp->v);
     if (!sp->v)
         return; /* no idiom can excuse anything: screen in */
-    for (int i = 0; i < e->crisis.nidioms && sp->n < SPAN_MAX; i++) {
-        const rule *r = &e->crisis.idioms[i];
-        for (int k = 0; k < r->npats && sp->n < SPAN_MAX; k++) {
-            size_t start = 0;
-            while (sp->n < SPAN_MAX && start <= tlen &&
-                   pat_match(r->pats[k], text, tlen, start, m) == PM_MATCH) {
-                size_t a, n;
-                if (!pat_group(m, 0, &a, &n))
-                    break;
-                sp->v[sp->n].a = a;
-                sp->v[sp->n].b = a + n;
-                sp->n++;
-                start = a + (n ? n : 1);
-            }
-        }
-    }
+    add_idioms(e->crisis.idioms, e->crisis.nidioms, m, text, tlen, sp);
+    for (int l = 0; l < e->crisis.nlangs; l++)
+        add_idioms(e->crisis.langs[l].idioms, e->crisis.langs[l].nidioms, m, text, tlen, sp);
     qsort(sp->v, sp->n, sizeof *sp->v, cmp_span);
     size_t maxb = 0;
     for (size_t i = 0; i < sp->n; i++) {
@@ -113,7 +123,7 @@ int crisis_screen(const dbt_engine *e, matcher *m, const char *text, const char 
                 found = fe->tag; /* cannot tell: screen in */
                 break;
             }
-            if (!e->crisis.nidioms) {
+            if (!e->crisis.nidioms && !e->crisis.nlangs) {
                 found = fe->tag;
                 break;
             }

@@ -96,6 +96,9 @@ typedef struct dbt_timer {
 typedef struct dbt_reply {
     const char *text;           /* what to show; paragraphs separated by "\n\n" */
     int crisis;                 /* non-zero: crisis language was detected this turn */
+    const char *tier;           /* "crisis" (the full crisis reply) or "warning" (a warning sign:
+                                   the coach asks directly about suicide and waits for the
+                                   answer), when crisis; else NULL. Static string */
     const char *category;       /* the crisis category id when crisis, else NULL */
     const char *skill;          /* id of the skill now running, or NULL */
     const char *step;           /* id of the step now waiting, or NULL */

@@ -53,7 +53,7 @@ const step *flow_step(const dbt_session *s)
     if (s->mode == MODE_SKILL)
         return &s->e->skills[s->skill].steps[s->step];
     if (s->mode == MODE_FOLLOWUP)
-        return &s->e->crisis.followup;
+        return model_followup(s->e, s->lang);
     return NULL;
 }
 

@@ -14,37 +14,39 @@ static bool serves(const service *sv, const char *cat)
     return false;
 }
 
-static void join(strbuf *out, const char *const *v, int n)
+static void join(strbuf *out, const char *const *v, int n, const char *or_)
 {
     for (int i = 0; i < n; i++) {
-        if (i)
-            sb_adds(out, i == n - 1 ? " or " : ", ");
+        if (i && i == n - 1)
+            sb_printf(out, " %s ", or_);
+        else if (i)
+            sb_adds(out, ", ");
         sb_adds(out, v[i]);
     }
 }
 
-static void service_line(const service *sv, strbuf *out)
+static void service_line(const service *sv, const hotline_words *w, strbuf *out)
 {
     sb_printf(out, "- %s:", sv->name);
     const char *sep = " ";
     if (sv->ncall) {
-        sb_adds(out, " call ");
-        join(out, sv->call, sv->ncall);
+        sb_printf(out, " %s ", w->call);
+        join(out, sv->call, sv->ncall, w->or_);
         sep = "; ";
     }
     if (sv->ntext) {
         sb_adds(out, sep);
-        join(out, sv->text, sv->ntext);
+        join(out, sv->text, sv->ntext, w->or_);
         sep = "; ";
     }
     if (sv->nchat) {
-        sb_printf(out, "%schat at ", sep);
-        join(out, sv->chat, sv->nchat);
+        sb_printf(out, "%s%s ", sep, w->chat);
+        join(out, sv->chat, sv->nchat, w->or_);
     }
     sb_printf(out, " (%s)", sv->hours);
 }
 
-void hotline_block(const dbt_engine *e, int reg, int category, strbuf *out)
+void hotline_block(const dbt_engine *e, int reg, int category, const hotline_words *w, strbuf *out)
 {
     const hotline_region *r = &e->regions[reg];
     const char *cat = category >= 0 ? e->crisis.cats[category].id : NULL;
@@ -60,10 +62,10 @@ void hotline_block(const dbt_engine *e, int reg, int category, strbuf *out)
                 continue;
             if (any)
                 sb_addc(out, '\n');
-            service_line(sv, out);
+            service_line(sv, w, out);
             any = true;
         }
     if (any)
         sb_addc(out, '\n');
-    sb_printf(out, "- Emergency (%s): %s", r->name, r->emergency);
+    sb_printf(out, "- %s (%s): %s", w->emergency, r->name, r->emergency);
 }

@@ -8,7 +8,7 @@
 
 /* The hotline block for crisis category `category` (-1: every service) in
  * region `reg`: the category's own services first, then the general ones,
- * then the emergency number. */
-void hotline_block(const dbt_engine *e, int reg, int category, strbuf *out);
+ * then the emergency number, in the words `w` of the person's language. */
+void hotline_block(const dbt_engine *e, int reg, int category, const hotline_words *w, strbuf *out);
 
 #endif

@@ -69,9 +69,10 @@ static char *slurp(loader *L, const char *path, size_t *len)
     return copy;
 }
 
-typedef enum { FILE_SKILL, FILE_COACH, FILE_CRISIS, FILE_HOTLINES } file_kind;
+typedef enum { FILE_SKILL, FILE_COACH, FILE_CRISIS, FILE_CRISIS_LANG, FILE_HOTLINES } file_kind;
 
-static void load_file(loader *L, const char *path, const char *shown, file_kind kind)
+static void load_file(loader *L, const char *path, const char *shown, file_kind kind,
+                      const char *code)
 {
     L->file = ar_strdup(L->a, shown);
     size_t len = 0;
@@ -92,6 +93,7 @@ static void load_file(loader *L, const char *path, const char *shown, file_kind 
     case FILE_SKILL: ld_skill(L, root); break;
     case FILE_COACH: ld_coach(L, root); break;
     case FILE_CRISIS: ld_crisis(L, root); break;
+    case FILE_CRISIS_LANG: ld_crisis_lang(L, root, code); break;
     case FILE_HOTLINES: ld_hotlines(L, root); break;
     }
 }
@@ -105,6 +107,22 @@ static bool is_yaml(const char *name)
 {
     size_t n = strlen(name);
     return (n > 5 && !strcmp(name + n - 5, ".yaml")) || (n > 4 && !strcmp(name + n - 4, ".yml"));
+}
+
+/* Is `name` a crisis screen in another language, crisis.LANG.yaml with a
+ * two- or three-letter code? The code goes to `code`. */
+static bool lang_file(const char *name, char code[8])
+{
+    size_t n = strlen(name);
+    if (n < 14 || n > 15 || strncmp(name, "crisis.", 7) != 0 || strcmp(name + n - 5, ".yaml") != 0)
+        return false;
+    size_t k = n - 12;
+    for (size_t i = 0; i < k; i++)
+        if (name[7 + i] < 'a' || name[7 + i] > 'z')
+            return false;
+    memcpy(code, name + 7, k);
+    code[k] = '\0';
+    return true;
 }
 
 /* Collect skill files below `dir` (sorted, so loads are deterministic).
@@ -194,6 +212,11 @@ static void find_skills(loader *L, const char *dir, const char *shown, int depth
         char *path = ar_alloc(L->a, pl), *sh = ar_alloc(L->a, sl);
         snprintf(path, pl, "%s/%s", dir, name);
         snprintf(sh, sl, "%s/%s", shown, name);
+        char code[8];
+        if (top && lang_file(name, code)) {
+            load_file(L, path, sh, FILE_CRISIS_LANG, code);
+            continue;
+        }
         struct stat st;
         if (stat(path, &st) < 0) {
             srcpos fp = {sh, 0, 0};
@@ -210,7 +233,7 @@ static void find_skills(loader *L, const char *dir, const char *shown, int depth
                     memcpy(ns, e->skills, (size_t)e->nskills * sizeof *ns);
                 e->skills = ns;
             }
-            load_file(L, path, sh, FILE_SKILL);
+            load_file(L, path, sh, FILE_SKILL, NULL);
         }
     }
 }
@@ -349,6 +372,9 @@ static void resolve(loader *L)
         resolve_rule(L, &e->coach.routes[k], -1);
     for (int k = 0; k < e->crisis.followup.nrules; k++)
         resolve_rule(L, &e->crisis.followup.rules[k], -1);
+    for (int l = 0; l < e->crisis.nlangs; l++)
+        for (int k = 0; k < e->crisis.langs[l].followup.nrules; k++)
+            resolve_rule(L, &e->crisis.langs[l].followup.rules[k], -1);
 }
 
 /* Index every rule list long enough to gain from it, the crisis screen and
@@ -376,9 +402,19 @@ static void build_indexes(loader *L)
     rx_add(&b, e->coach.routes, e->coach.nroutes, -1);
     e->coach.routes_rx = rx_finish(&b, false);
     b = (rx_builder){.a = L->a};
-    for (int c = 0; c < e->crisis.ncats; c++)
+    for (int c = 0; c < e->crisis.ncats; c++) {
         rx_add(&b, e->crisis.cats[c].pats, e->crisis.cats[c].npats, c);
+        for (int l = 0; l < e->crisis.nlangs; l++)
+            rx_add(&b, e->crisis.langs[l].pats[c], e->crisis.langs[l].npats[c],
+                   c + CRISIS_LANG_TAG * (l + 1));
+    }
     e->crisis.rx = rx_finish(&b, true);
+    for (int l = 0; l < e->crisis.nlangs; l++) {
+        step *f = &e->crisis.langs[l].followup;
+        b = (rx_builder){.a = L->a};
+        rx_add(&b, f->rules, f->nrules, -1);
+        f->rx = rx_finish(&b, false);
+    }
     b = (rx_builder){.a = L->a};
     rx_add(&b, e->crisis.followup.rules, e->crisis.followup.nrules, -1);
     e->crisis.followup.rx = rx_finish(&b, false);
@@ -430,7 +466,7 @@ dbt_engine *load_engine(const char *dir, int flags, diagsink *d)
         char *path = ar_alloc(L.a, pl);
         snprintf(path, pl, "%s/%s", dir, tops[i].name);
         L.file = path;
-        load_file(&L, path, path, tops[i].kind);
+        load_file(&L, path, path, tops[i].kind, NULL);
     }
     find_skills(&L, dir, dir, 0, true);
     if (e->nskills == 0 && d->nerrors == 0) {

@@ -64,10 +64,11 @@ void ld_rule(loader *L, const ynode *n, rule *r, ld_rule_kind kind);
 rule *ld_rules(loader *L, const ynode *n, const char *what, ld_rule_kind kind, int *count);
 
 /* One document of each kind into the engine. */
-void ld_skill(loader *L, const ynode *root);    /* load_skill.c */
-void ld_coach(loader *L, const ynode *root);    /* load_coach.c */
-void ld_crisis(loader *L, const ynode *root);   /* load_crisis.c */
-void ld_hotlines(loader *L, const ynode *root); /* load_hotlines.c */
+void ld_skill(loader *L, const ynode *root);                         /* load_skill.c */
+void ld_coach(loader *L, const ynode *root);                         /* load_coach.c */
+void ld_crisis(loader *L, const ynode *root);                        /* load_crisis.c */
+void ld_crisis_lang(loader *L, const ynode *root, const char *code); /* crisis.LANG.yaml */
+void ld_hotlines(loader *L, const ynode *root);                      /* load_hotlines.c */
 
 /* The crisis category ids the engine knows, NULL-terminated. */
 extern const char *const ld_category_ids[];

@@ -105,6 +105,12 @@ bool model_build_names(dbt_engine *e)
     return true;
 }
 
+const step *model_followup(const dbt_engine *e, int lang)
+{
+    const crisis_lang *l = lang > 0 && lang <= e->crisis.nlangs ? &e->crisis.langs[lang - 1] : NULL;
+    return l && (l->followup.nrules || l->followup.fallback.n) ? &l->followup : &e->crisis.followup;
+}
+
 void model_free(dbt_engine *e)
 {
     if (!e)

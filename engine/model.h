@@ -173,7 +173,43 @@ typedef struct crisis_cat {
     rule *pats; /* rules with patterns only */
     int npats;
     textv say;
+    bool warning; /* tier: warning. The reply asks; the check-in decides */
 } crisis_cat;
+
+/* After a warning-tier reply: how the answer to "are you thinking about
+ * suicide?" is read. */
+typedef struct checkin {
+    rule *yes; /* yes, maybe, anything risky: the full crisis reply */
+    int nyes;
+    rule *no; /* no, not really, not sure: a warm check-in, the exercise goes on */
+    int nno;
+    textv no_say; /* what to say after a no */
+    textv again;  /* neither: ask once more */
+    const char **choices;
+    int nchoices;
+    srcpos pos;
+} checkin;
+
+/* Words of the hotline block in one language. */
+typedef struct hotline_words {
+    const char *call, *chat, *or_, *emergency;
+} hotline_words;
+
+/* The crisis screen in a language other than English (crisis.LANG.yaml):
+ * its own patterns, idioms and replies for the same categories. */
+typedef struct crisis_lang {
+    const char *code; /* ISO 639-1, e.g. "es" */
+    const char *name;
+    const char *file;
+    hotline_words words;
+    rule *idioms;
+    int nidioms;
+    rule **pats; /* by category of crisis.yaml; NULL when none */
+    int *npats;
+    textv *say; /* by category; empty: the English reply */
+    step followup;
+    checkin ck;
+} crisis_lang;
 
 typedef struct service {
     const char *name;
@@ -197,9 +233,16 @@ typedef struct crisis {
     int nidioms;
     crisis_cat *cats;
     int ncats;
-    step followup;  /* the state after a crisis reply */
-    rule_index *rx; /* every category's patterns, in priority order */
+    step followup; /* the state after a crisis reply */
+    checkin ck;    /* the state after a warning-tier reply */
+    hotline_words words;
+    crisis_lang *langs; /* other languages, each in a crisis.LANG.yaml */
+    int nlangs;
+    rule_index *rx; /* every category's patterns, in priority order; an entry's tag is
+                       category + CRISIS_LANG_TAG * (language + 1, or 0 for English) */
 } crisis;
+
+enum { CRISIS_LANG_TAG = 64, CRISIS_MAX_LANGS = 32 };
 
 struct dbt_engine {
     arena ar;
@@ -230,6 +273,9 @@ int model_find_step(const skill *s, const char *id);
 int model_find_region(const dbt_engine *e, const char *code);
 /* Fold every skill's id, title and aliases for model_skill_by_name. */
 bool model_build_names(dbt_engine *e);
+/* The follow-up step after a crisis reply in language `lang` (0 English,
+ * l + 1 for crisis.langs[l]); English when that language has none. */
+const step *model_followup(const dbt_engine *e, int lang);
 /* Free an engine and everything it holds (NULL is fine). */
 void model_free(dbt_engine *e);
 /* A skill by what a person calls it: id, title or alias, ignoring case,

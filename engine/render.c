@@ -145,10 +145,13 @@ void render_template(dbt_session *s, const char *t, const capture_ctx *cx, bool 
             sb_adds(out, e->coach.scope);
         } else if (is(name, n, "hotline")) {
             /* After a crisis reply, the services for what was disclosed. */
-            int cat = cx && cx->category >= 0    ? cx->category
-                      : s->mode == MODE_FOLLOWUP ? s->last_cat
-                                                 : -1;
-            hotline_block(e, s->region, cat, out);
+            bool after = s->mode == MODE_FOLLOWUP || s->mode == MODE_CHECKIN;
+            int cat = cx && cx->category >= 0 ? cx->category : after ? s->last_cat : -1;
+            /* In the language of what was disclosed, while that lasts. */
+            const hotline_words *w = (after || (cx && cx->category >= 0)) && s->lang > 0
+                                         ? &e->crisis.langs[s->lang - 1].words
+                                         : &e->crisis.words;
+            hotline_block(e, s->region, cat, w, out);
             s->reply.hotlines = 1;
         } else if (is(name, n, "emergency")) {
             sb_adds(out, e->regions[s->region].emergency);

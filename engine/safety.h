@@ -7,8 +7,15 @@
 
 #include "session.h"
 
-/* The crisis reply for category `cat`: stops the exercise, gives the
- * region's lines, and leaves the session in the crisis follow-up. */
-void safety_crisis_reply(dbt_session *s, int cat);
+/* Reply to a screen hit (`tag` from crisis_screen): the crisis reply, which
+ * stops the exercise and gives the region's lines, or for a warning sign the
+ * direct question, which pauses it and waits for the answer. */
+void safety_screened(dbt_session *s, int tag);
+
+/* The person answers the warning question (the screen did not fire): yes
+ * gets the crisis reply, no a warm check-in and the exercise again, anything
+ * else the question once more. False when the answer was neither, twice:
+ * the session is back where it was and the turn goes on as usual. */
+bool safety_checkin(dbt_session *s);
 
 #endif

@@ -125,7 +125,7 @@ bool session_set_var(dbt_session *s, const char *name, const char *value)
     return true;
 }
 
-static const char *mode_names[] = {"coach", "skill", "followup"};
+static const char *mode_names[] = {"coach", "skill", "followup", "checkin"};
 
 static json_t *frame_json(const dbt_engine *e, frame f)
 {
@@ -154,7 +154,7 @@ char *dbt_session_save(const dbt_session *s)
     json_object_set_new(root, "v", json_integer(STATE_VERSION));
     json_object_set_new(root, "region", json_string(e->regions[s->region].code));
     json_object_set_new(root, "mode", json_string(mode_names[s->mode]));
-    if (s->mode == MODE_SKILL) {
+    if (s->mode == MODE_SKILL || (s->mode == MODE_CHECKIN && s->skill >= 0)) {
         json_object_set_new(root, "skill", json_string(e->skills[s->skill].id));
         json_object_set_new(root, "step", json_string(e->skills[s->skill].steps[s->step].id));
     }
@@ -164,6 +164,10 @@ char *dbt_session_save(const dbt_session *s)
     json_object_set_new(root, "n", json_integer((json_int_t)s->counter));
     if (s->last_cat >= 0)
         json_object_set_new(root, "crisis", json_string(e->crisis.cats[s->last_cat].id));
+    if (s->lang > 0)
+        json_object_set_new(root, "lang", json_string(e->crisis.langs[s->lang - 1].code));
+    if (s->checkin_tries)
+        json_object_set_new(root, "tries", json_integer(s->checkin_tries));
     if (s->ended)
         json_object_set_new(root, "ended", json_true());
     {
@@ -273,13 +277,18 @@ dbt_session *dbt_session_restore(const dbt_engine *e, const char *js, dbt_error 
             goto bad;
         }
     }
+    const char *lang = json_string_value(json_object_get(root, "lang"));
+    for (int l = 0; lang && l < e->crisis.nlangs; l++)
+        if (!strcmp(e->crisis.langs[l].code, lang))
+            s->lang = l + 1;
+    s->checkin_tries = json_integer_value(json_object_get(root, "tries")) > 0;
+    const char *sk = json_string_value(json_object_get(root, "skill"));
     if (!strcmp(mode, "coach"))
         s->mode = MODE_COACH;
     else if (!strcmp(mode, "followup"))
         s->mode = MODE_FOLLOWUP;
-    else if (!strcmp(mode, "skill")) {
-        s->mode = MODE_SKILL;
-        const char *sk = json_string_value(json_object_get(root, "skill"));
+    else if (!strcmp(mode, "skill") || (!strcmp(mode, "checkin") && sk)) {
+        s->mode = strcmp(mode, "skill") != 0 ? MODE_CHECKIN : MODE_SKILL;
         const char *st = json_string_value(json_object_get(root, "step"));
         if (!sk || !st) {
             why = "a session in a skill needs 'skill' and 'step'";
@@ -297,6 +306,8 @@ dbt_session *dbt_session_restore(const dbt_engine *e, const char *js, dbt_error 
             arg = st;
             goto bad;
         }
+    } else if (!strcmp(mode, "checkin")) {
+        s->mode = MODE_CHECKIN;
     } else {
         why = "unknown 'mode': %s";
         arg = mode;

@@ -18,7 +18,10 @@ enum {
     SESSION_MAX_HISTORY = 16 /* steps remembered for "back" */
 };
 
-typedef enum sess_mode { MODE_COACH, MODE_SKILL, MODE_FOLLOWUP } sess_mode;
+/* Where the person is: at the coach, in a skill, after a crisis reply, or
+ * answering the warning-sign question (the exercise waits, skill and step
+ * kept). */
+typedef enum sess_mode { MODE_COACH, MODE_SKILL, MODE_FOLLOWUP, MODE_CHECKIN } sess_mode;
 
 typedef struct var {
     char *name;
@@ -55,6 +58,8 @@ struct dbt_session {
     int nvars, capvars;
     unsigned long counter; /* turns taken; rotates text variants */
     int last_cat;          /* the crisis category of the last crisis reply, or -1 */
+    int lang;              /* the language of the last screen hit: 0 English, else langs[lang-1] */
+    int checkin_tries;     /* answers to the warning question that were neither yes nor no */
     bool ended;
 
     struct turn_work *w; /* working state, only during a turn, else NULL */

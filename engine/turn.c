@@ -244,9 +244,9 @@ const dbt_reply *dbt_session_turn(dbt_session *s, const char *text)
         s->out.oom = true;
         return finish(s);
     }
-    int cat = crisis_screen(e, &w->m, scr, w->lower.s, slen, &w->cand, &w->lits);
-    if (cat >= 0) {
-        safety_crisis_reply(s, cat);
+    int hit = crisis_screen(e, &w->m, scr, w->lower.s, slen, &w->cand, &w->lits);
+    if (hit >= 0) {
+        safety_screened(s, hit);
         return finish(s);
     }
     if (s->w->in.len > TEXT_MAX_INPUT) {
@@ -264,7 +264,7 @@ const dbt_reply *dbt_session_turn(dbt_session *s, const char *text)
         flow_reoffer(s);
         return finish(s);
     }
-    if (try_commands(s))
+    if (try_commands(s) || (s->mode == MODE_CHECKIN && safety_checkin(s)))
         return finish(s);
 
     if (s->mode == MODE_SKILL) {
@@ -282,7 +282,7 @@ const dbt_reply *dbt_session_turn(dbt_session *s, const char *text)
         return finish(s);
     }
     if (s->mode == MODE_FOLLOWUP) {
-        const step *f = &e->crisis.followup;
+        const step *f = model_followup(e, s->lang);
         if (flow_try_rules(s, f->rules, f->nrules, f->rx) || route(s))
             return finish(s);
         flow_say(s, f->fallback.n ? &f->fallback : &e->coach.fallback, NULL);

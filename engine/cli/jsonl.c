@@ -131,6 +131,7 @@ static json_t *reply_json(const char *id, const dbt_reply *r)
         r->skill ? json_string(r->skill) : json_null(), "step",
         r->step ? json_string(r->step) : json_null(), "choices", choices, "ended", r->ended);
     if (o) {
+        json_object_set_new(o, "tier", r->tier ? json_string(r->tier) : json_null());
         json_object_set_new(o, "hotlines", json_boolean(r->hotlines));
         json_object_set_new(o, "region", json_string(r->region));
     }
