@@ -384,6 +384,13 @@ void check_engine(const dbt_engine *e, diagsink *d)
     for (int c = 0; c < e->crisis.ncats; c++)
         check_rules(&C, e->crisis.cats[c].pats, e->crisis.cats[c].npats, false);
     check_rules(&C, e->crisis.followup.rules, e->crisis.followup.nrules, false);
+    for (int l = 0; l < e->crisis.nlangs; l++) {
+        const crisis_lang *lg = &e->crisis.langs[l];
+        check_rules(&C, lg->idioms, lg->nidioms, false);
+        for (int c = 0; c < e->crisis.ncats; c++)
+            check_rules(&C, lg->pats[c], lg->npats[c], false);
+        check_rules(&C, lg->followup.rules, lg->followup.nrules, false);
+    }
     matcher_free(&C.m);
     u32_free(&C.cand);
     u32_free(&C.lits);

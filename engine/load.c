@@ -69,7 +69,14 @@ static char *slurp(loader *L, const char *path, size_t *len)
     return copy;
 }
 
-typedef enum { FILE_SKILL, FILE_COACH, FILE_CRISIS, FILE_CRISIS_LANG, FILE_HOTLINES } file_kind;
+typedef enum {
+    FILE_SKILL,
+    FILE_COACH,
+    FILE_CRISIS,
+    FILE_CRISIS_LANG,
+    FILE_HOTLINES,
+    FILE_WORDS
+} file_kind;
 
 static void load_file(loader *L, const char *path, const char *shown, file_kind kind,
                       const char *code)
@@ -95,6 +102,7 @@ static void load_file(loader *L, const char *path, const char *shown, file_kind 
     case FILE_CRISIS: ld_crisis(L, root); break;
     case FILE_CRISIS_LANG: ld_crisis_lang(L, root, code); break;
     case FILE_HOTLINES: ld_hotlines(L, root); break;
+    case FILE_WORDS: ld_words(L, root); break;
     }
 }
 
@@ -206,7 +214,7 @@ static void find_skills(loader *L, const char *dir, const char *shown, int depth
     for (size_t i = 0; i < n; i++) {
         const char *name = copy[i];
         if (top && (!strcmp(name, "coach.yaml") || !strcmp(name, "crisis.yaml") ||
-                    !strcmp(name, "hotlines.yaml")))
+                    !strcmp(name, "hotlines.yaml") || !strcmp(name, "words.yaml")))
             continue;
         size_t pl = strlen(dir) + strlen(name) + 2, sl = strlen(shown) + strlen(name) + 2;
         char *path = ar_alloc(L->a, pl), *sh = ar_alloc(L->a, sl);
@@ -459,12 +467,16 @@ dbt_engine *load_engine(const char *dir, int flags, diagsink *d)
     static const struct {
         const char *name;
         file_kind kind;
-    } tops[] = {
-        {"hotlines.yaml", FILE_HOTLINES}, {"crisis.yaml", FILE_CRISIS}, {"coach.yaml", FILE_COACH}};
+    } tops[] = {{"hotlines.yaml", FILE_HOTLINES},
+                {"crisis.yaml", FILE_CRISIS},
+                {"coach.yaml", FILE_COACH},
+                {"words.yaml", FILE_WORDS}};
     for (size_t i = 0; i < sizeof tops / sizeof tops[0]; i++) {
         size_t pl = strlen(dir) + strlen(tops[i].name) + 2;
         char *path = ar_alloc(L.a, pl);
         snprintf(path, pl, "%s/%s", dir, tops[i].name);
+        if (tops[i].kind == FILE_WORDS && access(path, F_OK) != 0)
+            continue; /* optional */
         L.file = path;
         load_file(&L, path, path, tops[i].kind, NULL);
     }
@@ -476,7 +488,7 @@ dbt_engine *load_engine(const char *dir, int flags, diagsink *d)
     resolve(&L);
     if (d->nerrors == 0) {
         build_indexes(&L);
-        if (!model_build_names(e))
+        if (!model_build_names(e) || !ld_build_normaliser(e))
             longjmp(L.oom, 1);
         e->mctx = pat_context_new();
         if (!e->mctx)

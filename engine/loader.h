@@ -69,6 +69,10 @@ void ld_coach(loader *L, const ynode *root);                         /* load_coa
 void ld_crisis(loader *L, const ynode *root);                        /* load_crisis.c */
 void ld_crisis_lang(loader *L, const ynode *root, const char *code); /* crisis.LANG.yaml */
 void ld_hotlines(loader *L, const ynode *root);                      /* load_hotlines.c */
+void ld_words(loader *L, const ynode *root);                         /* load_words.c */
+/* The normaliser from words.yaml and every word of the scripts, once the
+ * model is complete; false when memory ran out. */
+bool ld_build_normaliser(dbt_engine *e);
 
 /* The crisis category ids the engine knows, NULL-terminated. */
 extern const char *const ld_category_ids[];

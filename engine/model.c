@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "model.h"
+#include "normalise.h"
 #include "text.h"
 
 int model_find_skill(const dbt_engine *e, const char *id)
@@ -115,6 +116,7 @@ void model_free(dbt_engine *e)
 {
     if (!e)
         return;
+    nz_free(e->nz);
     pcre2_match_context_free(e->mctx);
     for (int i = 0; i < e->npatterns; i++)
         pat_free(e->all_patterns[i]);

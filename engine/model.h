@@ -244,8 +244,18 @@ typedef struct crisis {
 
 enum { CRISIS_LANG_TAG = 64, CRISIS_MAX_LANGS = 32 };
 
+/* words.yaml: how people spell, for the normaliser. */
+typedef struct words {
+    const char *(*shorthand)[2]; /* {"kms", "kill myself"} */
+    int nshorthand;
+    const char **ordinary; /* words never corrected as typos */
+    int nordinary;
+} words;
+
 struct dbt_engine {
     arena ar;
+    words words;
+    struct normaliser *nz; /* shared by the screen and the rules; NULL: none */
     skill *skills;
     int nskills;
     coach coach;

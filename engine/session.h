@@ -38,7 +38,9 @@ typedef struct frame {
  * holds little more than its reply and variables. */
 typedef struct turn_work {
     matcher m;         /* match state of the last match */
-    strbuf in;         /* cleaned input */
+    strbuf in;         /* cleaned input; once screened, what the rules read */
+    strbuf typed;      /* spare buffer: the input as typed after the swap */
+    strbuf fixed;      /* the input fully normalised (typos too), when that changed it */
     strbuf folded;     /* the same with look-alike letters made Latin, when any */
     strbuf lower;      /* that, ASCII-lowercased: for the screen and the prefilter */
     u32vec cand, lits; /* prefilter candidates and working space */

@@ -12,6 +12,7 @@
 
 #include "crisis.h"
 #include "flow.h"
+#include "normalise.h"
 #include "safety.h"
 #include "text.h"
 
@@ -156,6 +157,8 @@ static void release(dbt_session *s)
         s->oom = true;
     matcher_free(&w->m);
     sb_free(&w->in);
+    sb_free(&w->typed);
+    sb_free(&w->fixed);
     sb_free(&w->lower);
     sb_free(&w->folded);
     sb_free(&w->scratch);
@@ -212,6 +215,60 @@ static const dbt_reply *finish(dbt_session *s)
     return &s->reply;
 }
 
+/* Screen `src`: the tag of the first category that matches, -1 when none,
+ * -2 when memory ran out. */
+static int screen(dbt_session *s, const strbuf *src)
+{
+    turn_work *w = s->w;
+    size_t slen;
+    const char *scr = text_for_screen(src->s, src->len, &w->folded, &w->lower, &slen);
+    if (!scr || src->oom)
+        return -2;
+    return crisis_screen(s->e, &w->m, scr, w->lower.s, slen, &w->cand, &w->lits);
+}
+
+/* The lowercased copy of what the rules read, for the prefilter. */
+static bool prepare(dbt_session *s)
+{
+    turn_work *w = s->w;
+    size_t slen;
+    return text_for_screen(w->in.s, w->in.len, &w->folded, &w->lower, &slen) && !w->in.oom;
+}
+
+/* The rules of where the person is, then routing; false when none fired. */
+static bool respond(dbt_session *s)
+{
+    const dbt_engine *e = s->e;
+    if (s->mode == MODE_SKILL) {
+        const skill *sk = &e->skills[s->skill];
+        const step *st = &sk->steps[s->step];
+        return flow_try_rules(s, st->rules, st->nrules, st->rx) ||
+               flow_try_rules(s, sk->rules, sk->nrules, sk->rx) || route(s);
+    }
+    if (s->mode == MODE_FOLLOWUP) {
+        const step *f = model_followup(e, s->lang);
+        return flow_try_rules(s, f->rules, f->nrules, f->rx) || route(s);
+    }
+    return route(s);
+}
+
+/* Nothing fired: the step's fallback, the skill's, or the coach's. */
+static void fall_back(dbt_session *s)
+{
+    const dbt_engine *e = s->e;
+    const textv *t = &e->coach.fallback;
+    if (s->mode == MODE_SKILL) {
+        const skill *sk = &e->skills[s->skill];
+        const step *st = &sk->steps[s->step];
+        t = st->fallback.n ? &st->fallback : sk->fallback.n ? &sk->fallback : t;
+    } else if (s->mode == MODE_FOLLOWUP) {
+        const step *f = model_followup(e, s->lang);
+        t = f->fallback.n ? &f->fallback : t;
+    }
+    flow_say(s, t, NULL);
+    flow_reoffer(s);
+}
+
 const dbt_reply *dbt_session_turn(dbt_session *s, const char *text)
 {
     if (!s)
@@ -234,27 +291,40 @@ const dbt_reply *dbt_session_turn(dbt_session *s, const char *text)
     }
     s->ended = false;
 
-    /* The screen reads the input with look-alike letters made Latin; the
-     * rules read it as typed (the prefilter may use either: folding only
-     * adds ASCII letters, so it never hides a candidate). */
+    /* One normalisation for the screen and the rules. The screen reads the
+     * text as typed and, when normalising changes it, fully normalised
+     * (shorthand, elongation, digits as letters, typos), and screens in when
+     * either matches. The rules read it with shorthand and elongation undone
+     * (captures stay as typed otherwise), and get the typo-corrected text as
+     * a second chance when nothing fired. */
     turn_work *w = s->w;
-    size_t slen;
-    const char *scr = text_for_screen(w->in.s, w->in.len, &w->folded, &w->lower, &slen);
-    if (!scr) {
+    bool fixed = e->nz && nz_apply(e->nz, w->in.s, w->in.len, true, &w->fixed);
+    int hit = screen(s, &w->in);
+    if (hit == -1 && fixed)
+        hit = screen(s, &w->fixed);
+    if (hit == -2) {
         s->out.oom = true;
         return finish(s);
     }
-    int hit = crisis_screen(e, &w->m, scr, w->lower.s, slen, &w->cand, &w->lits);
     if (hit >= 0) {
         safety_screened(s, hit);
         return finish(s);
     }
-    if (s->w->in.len > TEXT_MAX_INPUT) {
+    if (fixed && nz_apply(e->nz, w->in.s, w->in.len, false, &w->typed)) {
+        strbuf t = w->in;
+        w->in = w->typed;
+        w->typed = t;
+    }
+    if (!prepare(s)) {
+        s->out.oom = true;
+        return finish(s);
+    }
+    if (w->in.len > TEXT_MAX_INPUT) {
         flow_say(s, &e->coach.too_long, NULL);
         flow_reoffer(s);
         return finish(s);
     }
-    if (s->w->in.len == 0) {
+    if (w->in.len == 0) {
         const step *st = flow_step(s);
         flow_say(s,
                  st && st->say.n    ? &st->say
@@ -264,33 +334,20 @@ const dbt_reply *dbt_session_turn(dbt_session *s, const char *text)
         flow_reoffer(s);
         return finish(s);
     }
-    if (try_commands(s) || (s->mode == MODE_CHECKIN && safety_checkin(s)))
+    if (try_commands(s) || (s->mode == MODE_CHECKIN && safety_checkin(s)) || respond(s))
         return finish(s);
-
-    if (s->mode == MODE_SKILL) {
-        const skill *sk = &e->skills[s->skill];
-        const step *st = &sk->steps[s->step];
-        if (flow_try_rules(s, st->rules, st->nrules, st->rx) ||
-            flow_try_rules(s, sk->rules, sk->nrules, sk->rx) || route(s))
+    if (fixed && strcmp(sb_str(&w->fixed), sb_str(&w->in)) != 0) {
+        strbuf t = w->in;
+        w->in = w->fixed;
+        w->fixed = t;
+        if (!prepare(s)) {
+            s->out.oom = true;
             return finish(s);
-        flow_say(s,
-                 st->fallback.n   ? &st->fallback
-                 : sk->fallback.n ? &sk->fallback
-                                  : &e->coach.fallback,
-                 NULL);
-        flow_reoffer(s);
-        return finish(s);
-    }
-    if (s->mode == MODE_FOLLOWUP) {
-        const step *f = model_followup(e, s->lang);
-        if (flow_try_rules(s, f->rules, f->nrules, f->rx) || route(s))
+        }
+        if (respond(s))
             return finish(s);
-        flow_say(s, f->fallback.n ? &f->fallback : &e->coach.fallback, NULL);
-        flow_reoffer(s);
-        return finish(s);
     }
-    if (!route(s))
-        flow_say(s, &e->coach.fallback, NULL);
+    fall_back(s);
     return finish(s);
 }
 

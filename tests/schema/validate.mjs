@@ -2,8 +2,8 @@
 //
 //   node tests/schema/validate.mjs [SKILLS_DIR]      (default: skills)
 //
-// Files are found the way the engine finds them: coach.yaml, crisis.yaml and
-// hotlines.yaml at the top, and every other *.yaml / *.yml file (in any
+// Files are found the way the engine finds them: coach.yaml, crisis.yaml,
+// crisis.LANG.yaml, hotlines.yaml and words.yaml at the top, and every other *.yaml / *.yml file (in any
 // folder not starting with ".", linked folders included) is a skill. Each
 // file is checked against the part of the schema for its kind and against
 // the whole schema (which picks the kind from the keys, as an editor does). Failures are printed as
@@ -37,7 +37,7 @@ const ajv = new Ajv({
 ajv.addSchema(schema, "schema.json");
 const whole = ajv.getSchema("schema.json");
 const byKind = {};
-for (const kind of ["skill", "coach", "crisis", "hotlines"])
+for (const kind of ["skill", "coach", "crisis", "hotlines", "words"])
   byKind[kind] = ajv.getSchema(`schema.json#/definitions/${kind}`);
 
 // One line per problem: drop the errors of the branches of an anyOf/oneOf
@@ -113,8 +113,12 @@ function walk(dir, top, files) {
   }
   for (const name of names) {
     if (name.startsWith(".")) continue;
-    if (top && ["coach.yaml", "crisis.yaml", "hotlines.yaml"].includes(name)) {
+    if (top && ["coach.yaml", "crisis.yaml", "hotlines.yaml", "words.yaml"].includes(name)) {
       files.push([join(dir, name), name.replace(".yaml", "")]);
+      continue;
+    }
+    if (top && /^crisis\.[a-z]{2,3}\.yaml$/.test(name)) {
+      files.push([join(dir, name), "crisis"]);
       continue;
     }
     const path = join(dir, name);
