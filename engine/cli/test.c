@@ -15,7 +15,6 @@
  * result every run.
  */
 #include <dirent.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,12 +34,6 @@ typedef struct coverage {
     size_t n;
 } coverage;
 
-/* A growable string: what went wrong in the current turn. */
-typedef struct msgbuf {
-    char *s;
-    size_t len, cap;
-} msgbuf;
-
 typedef struct runner {
     dbt_engine *e;
     const cli_opts *o;
@@ -48,39 +41,12 @@ typedef struct runner {
     bool verbose;
     pcre2_match_data *md;
     pcre2_match_context *mc;
-    msgbuf why;    /* failures of the current turn */
+    FILE *why;     /* failures of the current turn, in memory */
     coverage *cov; /* NULL unless --coverage */
 } runner;
 
 /* Match limits for regex expectations, the same as the engine's. */
 enum { MATCH_LIMIT = 200000, DEPTH_LIMIT = 5000, HEAP_LIMIT_KIB = 4096 };
-
-static void why(runner *R, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void why(runner *R, const char *fmt, ...)
-{
-    msgbuf *t = &R->why;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return;
-    if (t->len + (size_t)n + 1 > t->cap) {
-        size_t cap = t->cap ? t->cap : 256;
-        while (cap < t->len + (size_t)n + 1)
-            cap *= 2;
-        char *s = realloc(t->s, cap);
-        if (!s)
-            abort();
-        t->s = s;
-        t->cap = cap;
-    }
-    va_start(ap, fmt);
-    vsnprintf(t->s + t->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    t->len += (size_t)n;
-}
 
 static void cov_init(coverage *c, const dbt_engine *e)
 {
@@ -152,7 +118,7 @@ static bool regex_match(runner *R, const char *subject, const char *src, size_t 
             snprintf((char *)msg, sizeof msg, "out of memory");
         else if (pcre2_get_error_message(errcode, msg, sizeof msg) < 0)
             snprintf((char *)msg, sizeof msg, "invalid pattern");
-        why(R, "    the pattern %s does not compile: %s\n", as_written, (const char *)msg);
+        fprintf(R->why, "    the pattern %s does not compile: %s\n", as_written, (const char *)msg);
         return false;
     }
     int rc = pcre2_match(code, (PCRE2_SPTR)subject, strlen(subject), 0, 0, R->md, R->mc);
@@ -194,8 +160,8 @@ static void expect_texts(runner *R, const ydoc_node *n, const char *text, bool w
         if (item->kind != YDOC_SCALAR)
             continue;
         if (contains(R, text, item->str, item->len) != want)
-            why(R, "    expected the reply %s: %s\n", want ? "to contain" : "not to contain",
-                item->str);
+            fprintf(R->why, "    expected the reply %s: %s\n",
+                    want ? "to contain" : "not to contain", item->str);
     }
 }
 
@@ -209,35 +175,37 @@ static void check_turn(runner *R, const ydoc_node *t, const dbt_reply *r)
     if ((v = scalar(ydoc_get(t, "skill")))) {
         bool none = !strcmp(v, "none") || !strcmp(v, "null") || !strcmp(v, "~") || !*v;
         if (none ? r->skill != NULL : !r->skill || strcmp(r->skill, v) != 0)
-            why(R, "    expected skill: %s, but it is %s\n", v, r->skill ? r->skill : "none");
+            fprintf(R->why, "    expected skill: %s, but it is %s\n", v,
+                    r->skill ? r->skill : "none");
     }
     if ((v = scalar(ydoc_get(t, "step"))) && (!r->step || strcmp(r->step, v) != 0))
-        why(R, "    expected step: %s, but it is %s\n", v, r->step ? r->step : "none");
+        fprintf(R->why, "    expected step: %s, but it is %s\n", v, r->step ? r->step : "none");
     if ((v = scalar(ydoc_get(t, "crisis")))) {
         bool want_flag = strcmp(v, "false") != 0 && strcmp(v, "no") != 0;
         bool named = want_flag && strcmp(v, "true") != 0 && strcmp(v, "yes") != 0;
         if (!!r->crisis != want_flag)
-            why(R, "    expected crisis: %s, but the reply has crisis: %s\n", v,
-                r->crisis ? r->category : "false");
+            fprintf(R->why, "    expected crisis: %s, but the reply has crisis: %s\n", v,
+                    r->crisis ? r->category : "false");
         else if (named && (!r->category || strcmp(r->category, v) != 0))
-            why(R, "    expected crisis category %s, but it is %s\n", v,
-                r->category ? r->category : "none");
+            fprintf(R->why, "    expected crisis category %s, but it is %s\n", v,
+                    r->category ? r->category : "none");
     }
     if ((v = scalar(ydoc_get(t, "ended"))) && yes(v) != !!r->ended)
-        why(R, "    expected ended: %s\n", v);
+        fprintf(R->why, "    expected ended: %s\n", v);
     const ydoc_node *ch = ydoc_get(t, "choices");
     if (ch && ch->kind == YDOC_SEQ) {
         bool same = ch->n == r->n_choices;
         for (size_t i = 0; same && i < ch->n; i++)
             same = ch->items[i]->kind == YDOC_SCALAR && !strcmp(ch->items[i]->str, r->choices[i]);
         if (!same) {
-            why(R, "%s", "    expected choices: [");
+            fprintf(R->why, "%s", "    expected choices: [");
             for (size_t i = 0; i < ch->n; i++)
-                why(R, "%s%s", i ? ", " : "", scalar(ch->items[i]) ? ch->items[i]->str : "?");
-            why(R, "%s", "], but they are [");
+                fprintf(R->why, "%s%s", i ? ", " : "",
+                        scalar(ch->items[i]) ? ch->items[i]->str : "?");
+            fprintf(R->why, "%s", "], but they are [");
             for (size_t i = 0; i < r->n_choices; i++)
-                why(R, "%s%s", i ? ", " : "", r->choices[i]);
-            why(R, "%s", "]\n");
+                fprintf(R->why, "%s%s", i ? ", " : "", r->choices[i]);
+            fprintf(R->why, "%s", "]\n");
         }
     }
 }
@@ -333,16 +301,23 @@ static void run_case(runner *R, const char *file, const ydoc_node *c, const char
             const char *said = scalar(u);
             r = dbt_session_turn(s, said ? said : "");
         }
-        R->why.len = 0;
+        char *failures = NULL;
+        size_t nfailures = 0;
+        R->why = open_memstream(&failures, &nfailures);
+        if (!R->why)
+            abort();
         check_turn(R, t, r);
-        if (R->why.len) {
+        fclose(R->why);
+        R->why = NULL;
+        if (nfailures) {
             ok = false;
             fprintf(stderr, "FAIL %s:%d: %s, turn %zu", file, t->line, name, i + 1);
             if (u && scalar(u))
                 fprintf(stderr, " (user: %s)", u->str);
-            fprintf(stderr, "\n%s", R->why.s);
+            fprintf(stderr, "\n%s", failures);
             print_said(r->text);
         }
+        free(failures);
     }
     dbt_session_free(s);
     if (ok) {
@@ -363,27 +338,29 @@ static char *read_all(const char *path, size_t *len)
         return NULL;
     size_t n = 0, cap = 8192;
     char *buf = malloc(cap);
-    while (buf) {
-        if (cap - n < 4096) {
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
+    if (!buf) {
+        fclose(f);
+        return NULL;
+    }
+    for (;;) {
         size_t got = fread(buf + n, 1, cap - n - 1, f);
         n += got;
         if (got == 0)
             break;
+        if (cap - n < 4096) {
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                free(buf);
+                fclose(f);
+                return NULL;
+            }
+            buf = nb;
+            cap *= 2;
+        }
     }
     fclose(f);
-    if (buf) {
-        buf[n] = '\0';
-        *len = n;
-    }
+    buf[n] = '\0';
+    *len = n;
     return buf;
 }
 
@@ -511,7 +488,6 @@ int test_main(int argc, char **argv, const cli_opts *o)
     }
     fflush(stderr);
     printf("%d passed, %d failed\n", R.passed, R.failed);
-    free(R.why.s);
     pcre2_match_data_free(R.md);
     pcre2_match_context_free(R.mc);
     dbt_engine_free(R.e);
