@@ -211,7 +211,64 @@ DBT_API char *dbt_session_save(const dbt_session *session);
 DBT_API dbt_session *dbt_session_restore(const dbt_engine *engine, const char *json,
                                          dbt_error *err);
 
-/* Free memory the library handed to the caller (dbt_session_save). */
+/*
+ * Authoring tools: views of the loaded scripts for `dbtcoach graph` and
+ * `dbtcoach test --coverage`, or any tool of your own. A chat front end does
+ * not need them.
+ */
+
+/*
+ * The steps and transitions of skill `skill_id` as a Graphviz DOT document
+ * (render it with `dot -Tsvg`). The caller frees it with dbt_free. NULL when
+ * there is no such skill or memory ran out.
+ */
+DBT_API char *dbt_engine_dot(const dbt_engine *engine, const char *skill_id);
+
+/* What a part of the scripts is (see dbt_part). */
+typedef enum dbt_part_kind {
+    DBT_PART_STEP = 0, /* a step of a skill */
+    DBT_PART_RULE,     /* a rule of a step, or a skill-wide rule of a skill */
+    DBT_PART_TRIGGER   /* a trigger that starts a skill */
+} dbt_part_kind;
+
+/*
+ * One part of the scripts a conversation can reach: each step and each rule
+ * and trigger of each skill. Strings belong to the engine and live as long
+ * as it does.
+ */
+typedef struct dbt_part {
+    dbt_part_kind kind;
+    const char *skill; /* the id of the skill it belongs to */
+    const char *step;  /* the step's id: the step itself, or the step a rule belongs to;
+                          NULL for a trigger or a skill-wide rule */
+    const char *file;  /* the script it was written in */
+    int line, column;  /* where, counting from 1 */
+    const char *label; /* a short name: a step's id; a rule's first example, else its first
+                          pattern as written, else "(any input)" */
+} dbt_part;
+
+/*
+ * The parts, in a fixed order: skill by skill in load order, and in each
+ * skill its triggers, then every step followed by its rules, then its
+ * skill-wide rules. Index from 0 to count-1. dbt_engine_part fills `out` and
+ * returns 0, or returns -1 past the end.
+ */
+DBT_API size_t dbt_engine_part_count(const dbt_engine *engine);
+DBT_API int dbt_engine_part(const dbt_engine *engine, size_t index, dbt_part *out);
+
+/*
+ * Be told of the session's path through the scripts: `fn` is called with
+ * `user` and a part index (as for dbt_engine_part) each time a step is
+ * entered and each time a rule or trigger fires, during dbt_session_start,
+ * dbt_session_turn and dbt_session_jump. Commands, routes and the crisis
+ * screen are no parts and are not reported. `fn` must not call back into the
+ * session. NULL `fn` turns it off. The library keeps `user` until then.
+ */
+typedef void (*dbt_trace_fn)(void *user, size_t part);
+DBT_API void dbt_session_set_trace(dbt_session *session, dbt_trace_fn fn, void *user);
+
+/* Free memory the library handed to the caller (dbt_session_save,
+ * dbt_engine_dot). */
 DBT_API void dbt_free(void *p);
 
 #ifdef __cplusplus

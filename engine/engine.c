@@ -8,6 +8,7 @@
 
 #include "check.h"
 #include "load.h"
+#include "parts.h"
 
 dbt_engine *dbt_engine_load_checked(const char *skills_dir, int flags, dbt_diag_fn diag, void *user,
                                     dbt_error *err_out)
@@ -25,6 +26,16 @@ dbt_engine *dbt_engine_load_checked(const char *skills_dir, int flags, dbt_diag_
         return NULL;
     }
     dbt_engine *e = load_engine(skills_dir, flags, &d);
+    if (e && !parts_build(e)) {
+        model_free(e);
+        e = NULL;
+        dbt_error nomem = {.status = DBT_ERR_NOMEM};
+        snprintf(nomem.message, sizeof nomem.message, "out of memory while loading scripts");
+        d.first = nomem;
+        d.nerrors++;
+        if (d.fn)
+            d.fn(d.user, DBT_SEVERITY_ERROR, &nomem);
+    }
     if (e && (flags & DBT_LOAD_CHECKS)) {
         check_engine(e, &d);
         if (d.nerrors) {

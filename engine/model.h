@@ -274,7 +274,9 @@ struct dbt_engine {
         int skill;
     } * names;
     int nnames;
-    size_t max_name; /* the longest folded name */
+    size_t max_name;          /* the longest folded name */
+    struct part_table *parts; /* steps, rules and triggers flattened, for authoring tools
+                                 (parts.c) */
 };
 
 /* Look-ups shared by the loader, the checks and the turn (model.c). */

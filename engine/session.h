@@ -73,6 +73,8 @@ struct dbt_session {
      * and every rule that fires. NULL in normal use. */
     void (*trace)(void *ud, trace_kind kind, const void *what);
     void *trace_ud;
+    dbt_trace_fn part_trace; /* dbt_session_set_trace's function, told part indexes (parts.c) */
+    void *part_trace_ud;
 };
 
 const char *session_var(const dbt_session *s, const char *name);

@@ -21,27 +21,17 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
 #include "cli.h"
-#include "model.h"
-#include "pattern.h"
-#include "session.h"
-#include "util.h"
-#include "ytree.h"
+#include "ydoc.h"
 
-/* What the tests reached, for --coverage: every step and rule of every
- * skill, flattened. */
-typedef struct cov_item {
-    const void *p;
-    int skill;
-    bool is_step;
-    srcpos pos;
-    const char *what;
-    bool hit;
-} cov_item;
-
+/* What the tests reached, for --coverage: every part of the scripts (each
+ * step, rule and trigger of every skill, see dbt_engine_part), hit or not. */
 typedef struct coverage {
-    cov_item *v;
-    size_t n, cap;
+    bool *hit; /* by part index */
+    size_t n;
 } coverage;
 
 typedef struct runner {
@@ -49,55 +39,28 @@ typedef struct runner {
     const cli_opts *o;
     int passed, failed;
     bool verbose;
-    matcher m;
-    strbuf why;    /* failures of the current turn */
+    pcre2_match_data *md;
+    pcre2_match_context *mc;
+    FILE *why;     /* failures of the current turn, in memory */
     coverage *cov; /* NULL unless --coverage */
 } runner;
 
-static void cov_add(coverage *c, const void *p, int sk, bool is_step, srcpos pos, const char *what)
-{
-    if (c->n == c->cap) {
-        c->cap = c->cap ? c->cap * 2 : 256;
-        cov_item *v = realloc(c->v, c->cap * sizeof *v);
-        if (!v)
-            abort();
-        c->v = v;
-    }
-    cov_item it = {p, sk, is_step, pos, what, false};
-    c->v[c->n++] = it;
-}
-
-static void cov_rules(coverage *c, int k, const rule *r, int n)
-{
-    for (int i = 0; i < n; i++)
-        cov_add(c, &r[i], k, false, r[i].pos,
-                r[i].nexamples ? r[i].examples[0]
-                : r[i].npats   ? r[i].pats[0]->src
-                               : "(any input)");
-}
+/* Match limits for regex expectations, the same as the engine's. */
+enum { MATCH_LIMIT = 200000, DEPTH_LIMIT = 5000, HEAP_LIMIT_KIB = 4096 };
 
 static void cov_init(coverage *c, const dbt_engine *e)
 {
-    for (int k = 0; k < e->nskills; k++) {
-        const skill *sk = &e->skills[k];
-        cov_rules(c, k, sk->triggers, sk->ntriggers);
-        for (int j = 0; j < sk->nsteps; j++) {
-            cov_add(c, &sk->steps[j], k, true, sk->steps[j].pos, sk->steps[j].id);
-            cov_rules(c, k, sk->steps[j].rules, sk->steps[j].nrules);
-        }
-        cov_rules(c, k, sk->rules, sk->nrules);
-    }
+    c->n = dbt_engine_part_count(e);
+    c->hit = calloc(c->n ? c->n : 1, sizeof *c->hit);
+    if (!c->hit)
+        abort();
 }
 
-static void on_trace(void *ud, trace_kind kind, const void *what)
+static void on_part(void *user, size_t part)
 {
-    (void)kind;
-    coverage *c = ud;
-    for (size_t i = 0; i < c->n; i++)
-        if (c->v[i].p == what) {
-            c->v[i].hit = true;
-            return;
-        }
+    coverage *c = user;
+    if (part < c->n)
+        c->hit[part] = true;
 }
 
 static int pct(size_t a, size_t b) { return b ? (int)(100 * a / b) : 100; }
@@ -106,25 +69,27 @@ static void cov_report(const coverage *c, const dbt_engine *e)
 {
     size_t all_s = 0, all_sh = 0, all_r = 0, all_rh = 0;
     printf("coverage: steps and rules the tests reached\n");
-    for (int k = 0; k < e->nskills; k++) {
+    dbt_skill_info sk;
+    for (size_t k = 0; dbt_engine_skill_info(e, k, &sk) == 0; k++) {
         size_t s = 0, sh = 0, r = 0, rh = 0;
-        for (size_t i = 0; i < c->n; i++) {
-            if (c->v[i].skill != k)
+        dbt_part p;
+        for (size_t i = 0; dbt_engine_part(e, i, &p) == 0; i++) {
+            if (strcmp(p.skill, sk.id) != 0)
                 continue;
-            if (c->v[i].is_step) {
+            if (p.kind == DBT_PART_STEP) {
                 s++;
-                sh += c->v[i].hit;
+                sh += c->hit[i];
             } else {
                 r++;
-                rh += c->v[i].hit;
+                rh += c->hit[i];
             }
         }
-        printf("  %-28s steps %3zu/%-3zu rules %3zu/%-3zu %3d%%\n", e->skills[k].id, sh, s, rh, r,
+        printf("  %-28s steps %3zu/%-3zu rules %3zu/%-3zu %3d%%\n", sk.id, sh, s, rh, r,
                pct(sh + rh, s + r));
-        for (size_t i = 0; i < c->n; i++)
-            if (c->v[i].skill == k && !c->v[i].hit)
-                printf("    %s:%d: %s not reached: %.60s\n", c->v[i].pos.file, c->v[i].pos.line,
-                       c->v[i].is_step ? "step" : "rule", c->v[i].what);
+        for (size_t i = 0; dbt_engine_part(e, i, &p) == 0; i++)
+            if (!c->hit[i] && !strcmp(p.skill, sk.id))
+                printf("    %s:%d: %s not reached: %.60s\n", p.file, p.line,
+                       p.kind == DBT_PART_STEP ? "step" : "rule", p.label);
         all_s += s;
         all_sh += sh;
         all_r += r;
@@ -137,94 +102,110 @@ static void cov_report(const coverage *c, const dbt_engine *e)
 
 static bool is_regex(const char *s, size_t n) { return n >= 2 && s[0] == '/' && s[n - 1] == '/'; }
 
-/* Does `text` contain `want` (ignoring case), or match it as /regex/? */
-static bool contains(runner *R, const char *text, const char *want, size_t n)
+/* Does `subject` match the pattern `src` (`n` bytes), compiled as the
+ * engine compiles script patterns (UTF, UCP, caseless)? */
+static bool regex_match(runner *R, const char *subject, const char *src, size_t n,
+                        const char *as_written)
 {
-    if (is_regex(want, n)) {
-        size_t off;
-        char msg[200];
-        const char *nojit = getenv("DBTCOACH_NO_JIT");
-        pattern *p = pat_compile(want + 1, n - 2, !(nojit && *nojit), &off, msg, sizeof msg);
-        if (!p) {
-            sb_printf(&R->why, "    the pattern %s does not compile: %s\n", want, msg);
-            return false;
-        }
-        bool ok = pat_match(p, text, strlen(text), 0, &R->m) == PM_MATCH;
-        pat_free(p);
-        return ok;
+    int errcode = 0;
+    PCRE2_SIZE off = 0;
+    pcre2_code *code = pcre2_compile(
+        (PCRE2_SPTR)src, n, PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_MATCH_INVALID_UTF,
+        &errcode, &off, NULL);
+    if (!code) {
+        PCRE2_UCHAR msg[256];
+        if (errcode == PCRE2_ERROR_HEAPLIMIT)
+            snprintf((char *)msg, sizeof msg, "out of memory");
+        else if (pcre2_get_error_message(errcode, msg, sizeof msg) < 0)
+            snprintf((char *)msg, sizeof msg, "invalid pattern");
+        fprintf(R->why, "    the pattern %s does not compile: %s\n", as_written, (const char *)msg);
+        return false;
     }
-    size_t tl = strlen(text);
+    int rc = pcre2_match(code, (PCRE2_SPTR)subject, strlen(subject), 0, 0, R->md, R->mc);
+    pcre2_code_free(code);
+    return rc >= 0;
+}
+
+/* Does `text` contain `want` (ignoring case), or match it as /regex/? */
+static bool contains(runner *R, const char *subject, const char *want, size_t n)
+{
+    if (is_regex(want, n))
+        return regex_match(R, subject, want + 1, n - 2, want);
+    size_t tl = strlen(subject);
     for (size_t i = 0; i + n <= tl; i++)
-        if (!strncasecmp(text + i, want, n))
+        if (!strncasecmp(subject + i, want, n))
             return true;
     return false;
 }
 
-static const char *scalar(const ynode *n) { return n && n->kind == YN_SCALAR ? n->str : NULL; }
+static const char *scalar(const ydoc_node *n)
+{
+    return n && n->kind == YDOC_SCALAR ? n->str : NULL;
+}
 
-static void bad(runner *R, const char *file, const ynode *n, const char *msg)
+static void bad(runner *R, const char *file, const ydoc_node *n, const char *msg)
 {
     fprintf(stderr, "%s:%d:%d: error: %s\n", file, n ? n->line : 0, n ? n->col : 0, msg);
     R->failed++;
 }
 
 /* Check one expectation list (a string or a list of strings). */
-static void expect_texts(runner *R, const ynode *n, const char *text, bool want)
+static void expect_texts(runner *R, const ydoc_node *n, const char *text, bool want)
 {
     if (!n)
         return;
-    size_t cnt = n->kind == YN_SEQ ? n->n : 1;
+    size_t cnt = n->kind == YDOC_SEQ ? n->n : 1;
     for (size_t i = 0; i < cnt; i++) {
-        const ynode *item = n->kind == YN_SEQ ? n->items[i] : n;
-        if (item->kind != YN_SCALAR)
+        const ydoc_node *item = n->kind == YDOC_SEQ ? n->items[i] : n;
+        if (item->kind != YDOC_SCALAR)
             continue;
         if (contains(R, text, item->str, item->len) != want)
-            sb_printf(&R->why, "    expected the reply %s: %s\n",
-                      want ? "to contain" : "not to contain", item->str);
+            fprintf(R->why, "    expected the reply %s: %s\n",
+                    want ? "to contain" : "not to contain", item->str);
     }
 }
 
 static bool yes(const char *s) { return s && (!strcmp(s, "true") || !strcmp(s, "yes")); }
 
-static void check_turn(runner *R, const ynode *t, const dbt_reply *r)
+static void check_turn(runner *R, const ydoc_node *t, const dbt_reply *r)
 {
-    expect_texts(R, ytree_get(t, "reply"), r->text, true);
-    expect_texts(R, ytree_get(t, "not"), r->text, false);
+    expect_texts(R, ydoc_get(t, "reply"), r->text, true);
+    expect_texts(R, ydoc_get(t, "not"), r->text, false);
     const char *v;
-    if ((v = scalar(ytree_get(t, "skill")))) {
+    if ((v = scalar(ydoc_get(t, "skill")))) {
         bool none = !strcmp(v, "none") || !strcmp(v, "null") || !strcmp(v, "~") || !*v;
         if (none ? r->skill != NULL : !r->skill || strcmp(r->skill, v) != 0)
-            sb_printf(&R->why, "    expected skill: %s, but it is %s\n", v,
-                      r->skill ? r->skill : "none");
+            fprintf(R->why, "    expected skill: %s, but it is %s\n", v,
+                    r->skill ? r->skill : "none");
     }
-    if ((v = scalar(ytree_get(t, "step"))) && (!r->step || strcmp(r->step, v) != 0))
-        sb_printf(&R->why, "    expected step: %s, but it is %s\n", v, r->step ? r->step : "none");
-    if ((v = scalar(ytree_get(t, "crisis")))) {
+    if ((v = scalar(ydoc_get(t, "step"))) && (!r->step || strcmp(r->step, v) != 0))
+        fprintf(R->why, "    expected step: %s, but it is %s\n", v, r->step ? r->step : "none");
+    if ((v = scalar(ydoc_get(t, "crisis")))) {
         bool want_flag = strcmp(v, "false") != 0 && strcmp(v, "no") != 0;
         bool named = want_flag && strcmp(v, "true") != 0 && strcmp(v, "yes") != 0;
         if (!!r->crisis != want_flag)
-            sb_printf(&R->why, "    expected crisis: %s, but the reply has crisis: %s\n", v,
-                      r->crisis ? r->category : "false");
+            fprintf(R->why, "    expected crisis: %s, but the reply has crisis: %s\n", v,
+                    r->crisis ? r->category : "false");
         else if (named && (!r->category || strcmp(r->category, v) != 0))
-            sb_printf(&R->why, "    expected crisis category %s, but it is %s\n", v,
-                      r->category ? r->category : "none");
+            fprintf(R->why, "    expected crisis category %s, but it is %s\n", v,
+                    r->category ? r->category : "none");
     }
-    if ((v = scalar(ytree_get(t, "ended"))) && yes(v) != !!r->ended)
-        sb_printf(&R->why, "    expected ended: %s\n", v);
-    const ynode *ch = ytree_get(t, "choices");
-    if (ch && ch->kind == YN_SEQ) {
+    if ((v = scalar(ydoc_get(t, "ended"))) && yes(v) != !!r->ended)
+        fprintf(R->why, "    expected ended: %s\n", v);
+    const ydoc_node *ch = ydoc_get(t, "choices");
+    if (ch && ch->kind == YDOC_SEQ) {
         bool same = ch->n == r->n_choices;
         for (size_t i = 0; same && i < ch->n; i++)
-            same = ch->items[i]->kind == YN_SCALAR && !strcmp(ch->items[i]->str, r->choices[i]);
+            same = ch->items[i]->kind == YDOC_SCALAR && !strcmp(ch->items[i]->str, r->choices[i]);
         if (!same) {
-            sb_adds(&R->why, "    expected choices: [");
+            fprintf(R->why, "%s", "    expected choices: [");
             for (size_t i = 0; i < ch->n; i++)
-                sb_printf(&R->why, "%s%s", i ? ", " : "",
-                          scalar(ch->items[i]) ? ch->items[i]->str : "?");
-            sb_adds(&R->why, "], but they are [");
+                fprintf(R->why, "%s%s", i ? ", " : "",
+                        scalar(ch->items[i]) ? ch->items[i]->str : "?");
+            fprintf(R->why, "%s", "], but they are [");
             for (size_t i = 0; i < r->n_choices; i++)
-                sb_printf(&R->why, "%s%s", i ? ", " : "", r->choices[i]);
-            sb_adds(&R->why, "]\n");
+                fprintf(R->why, "%s%s", i ? ", " : "", r->choices[i]);
+            fprintf(R->why, "%s", "]\n");
         }
     }
 }
@@ -243,12 +224,12 @@ static void print_said(const char *text)
     }
 }
 
-static void run_case(runner *R, const char *file, const ynode *c, const char *region)
+static void run_case(runner *R, const char *file, const ydoc_node *c, const char *region)
 {
     static const char *const keys[] = {"name", "region", "start", "turns", NULL};
     static const char *const tkeys[] = {"user",   "reply",   "not",   "skill", "step",
                                         "crisis", "choices", "ended", NULL};
-    if (c->kind != YN_MAP) {
+    if (c->kind != YDOC_MAP) {
         bad(R, file, c, "a case must be a mapping with name and turns");
         return;
     }
@@ -261,21 +242,19 @@ static void run_case(runner *R, const char *file, const ynode *c, const char *re
             return;
         }
     }
-    const char *name = scalar(ytree_get(c, "name"));
+    const char *name = scalar(ydoc_get(c, "name"));
     if (!name)
         name = "(unnamed)";
-    const char *creg = scalar(ytree_get(c, "region"));
+    const char *creg = scalar(ydoc_get(c, "region"));
     dbt_session *s = dbt_session_new(R->e, creg ? creg : region);
     if (!s) {
         bad(R, file, c, "out of memory");
         return;
     }
-    if (R->cov) {
-        s->trace = on_trace;
-        s->trace_ud = R->cov;
-    }
+    if (R->cov)
+        dbt_session_set_trace(s, on_part, R->cov);
     const dbt_reply *r = dbt_session_start(s);
-    const char *start = scalar(ytree_get(c, "start"));
+    const char *start = scalar(ydoc_get(c, "start"));
     if (start) {
         char sk[128];
         snprintf(sk, sizeof sk, "%s", start);
@@ -284,21 +263,21 @@ static void run_case(runner *R, const char *file, const ynode *c, const char *re
             *at++ = '\0';
         r = dbt_session_jump(s, sk, at);
         if (!r) {
-            bad(R, file, ytree_get(c, "start"), "start: no such skill or step");
+            bad(R, file, ydoc_get(c, "start"), "start: no such skill or step");
             dbt_session_free(s);
             return;
         }
     }
-    const ynode *turns = ytree_get(c, "turns");
-    if (!turns || turns->kind != YN_SEQ) {
+    const ydoc_node *turns = ydoc_get(c, "turns");
+    if (!turns || turns->kind != YDOC_SEQ) {
         bad(R, file, c, "a case needs 'turns:', a list");
         dbt_session_free(s);
         return;
     }
     bool ok = true;
     for (size_t i = 0; i < turns->n && ok; i++) {
-        const ynode *t = turns->items[i];
-        if (t->kind != YN_MAP) {
+        const ydoc_node *t = turns->items[i];
+        if (t->kind != YDOC_MAP) {
             bad(R, file, t, "a turn must be a mapping (user: ..., reply: ...)");
             dbt_session_free(s);
             return;
@@ -315,23 +294,30 @@ static void run_case(runner *R, const char *file, const ynode *c, const char *re
                 return;
             }
         }
-        const ynode *u = ytree_get(t, "user");
+        const ydoc_node *u = ydoc_get(t, "user");
         /* A turn without `user:` checks the reply already given (the
          * greeting, or the start step). */
         if (u) {
             const char *said = scalar(u);
             r = dbt_session_turn(s, said ? said : "");
         }
-        sb_clear(&R->why);
+        char *failures = NULL;
+        size_t nfailures = 0;
+        R->why = open_memstream(&failures, &nfailures);
+        if (!R->why)
+            abort();
         check_turn(R, t, r);
-        if (R->why.len) {
+        fclose(R->why);
+        R->why = NULL;
+        if (nfailures) {
             ok = false;
             fprintf(stderr, "FAIL %s:%d: %s, turn %zu", file, t->line, name, i + 1);
             if (u && scalar(u))
                 fprintf(stderr, " (user: %s)", u->str);
-            fprintf(stderr, "\n%s", sb_str(&R->why));
+            fprintf(stderr, "\n%s", failures);
             print_said(r->text);
         }
+        free(failures);
     }
     dbt_session_free(s);
     if (ok) {
@@ -343,41 +329,71 @@ static void run_case(runner *R, const char *file, const ynode *c, const char *re
     }
 }
 
-static void run_file(runner *R, const char *path)
+/* The whole of the file at `path`, NUL-terminated, in `*len` bytes; NULL
+ * when it cannot be read. The caller frees it. */
+static char *read_all(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
-    if (!f) {
+    if (!f)
+        return NULL;
+    size_t n = 0, cap = 8192;
+    char *buf = malloc(cap);
+    if (!buf) {
+        fclose(f);
+        return NULL;
+    }
+    for (;;) {
+        size_t got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+        if (got == 0)
+            break;
+        if (cap - n < 4096) {
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                free(buf);
+                fclose(f);
+                return NULL;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+    }
+    fclose(f);
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+static void run_file(runner *R, const char *path)
+{
+    size_t len = 0;
+    char *buf = read_all(path, &len);
+    if (!buf) {
         fprintf(stderr, "%s: error: cannot read\n", path);
         R->failed++;
         return;
     }
-    strbuf buf;
-    sb_init(&buf);
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        sb_addn(&buf, chunk, n);
-    fclose(f);
-    arena a = {0};
+    ydoc doc;
     char msg[512];
     int line, col;
-    ynode *root = ytree_parse(&a, sb_str(&buf), buf.len, msg, sizeof msg, &line, &col);
-    sb_free(&buf);
-    if (!root) {
+    bool parsed = ydoc_parse(&doc, buf, len, msg, sizeof msg, &line, &col);
+    free(buf);
+    if (!parsed || !doc.root) {
         fprintf(stderr, "%s:%d:%d: error: %s\n", path, line, col, msg[0] ? msg : "empty file");
         R->failed++;
-        ar_free(&a);
+        ydoc_free(&doc);
         return;
     }
-    const char *region = scalar(ytree_get(root, "region"));
-    const ynode *cases = ytree_get(root, "cases");
-    if (!cases || cases->kind != YN_SEQ) {
+    const ydoc_node *root = doc.root;
+    const char *region = scalar(ydoc_get(root, "region"));
+    const ydoc_node *cases = ydoc_get(root, "cases");
+    if (!cases || cases->kind != YDOC_SEQ) {
         bad(R, path, root, "a transcript file needs 'cases:', a list");
     } else {
         for (size_t i = 0; i < cases->n; i++)
             run_case(R, path, cases->items[i], region ? region : "US");
     }
-    ar_free(&a);
+    ydoc_free(&doc);
 }
 
 static int cmp(const void *a, const void *b)
@@ -449,11 +465,17 @@ int test_main(int argc, char **argv, const cli_opts *o)
     R.e = cli_load(o->skills, false, false, NULL, NULL);
     if (!R.e)
         return 2;
-    if (!matcher_init(&R.m, 32, NULL)) {
+    R.md = pcre2_match_data_create(33, NULL);
+    R.mc = pcre2_match_context_create(NULL);
+    if (!R.md || !R.mc) {
+        pcre2_match_data_free(R.md);
+        pcre2_match_context_free(R.mc);
         dbt_engine_free(R.e);
         return 2;
     }
-    sb_init(&R.why);
+    pcre2_set_match_limit(R.mc, MATCH_LIMIT);
+    pcre2_set_depth_limit(R.mc, DEPTH_LIMIT);
+    pcre2_set_heap_limit(R.mc, HEAP_LIMIT_KIB);
     if (R.cov)
         cov_init(R.cov, R.e);
     if (first == argc)
@@ -462,12 +484,12 @@ int test_main(int argc, char **argv, const cli_opts *o)
         run_path(&R, argv[i]);
     if (R.cov) {
         cov_report(R.cov, R.e);
-        free(R.cov->v);
+        free(R.cov->hit);
     }
     fflush(stderr);
     printf("%d passed, %d failed\n", R.passed, R.failed);
-    sb_free(&R.why);
-    matcher_free(&R.m);
+    pcre2_match_data_free(R.md);
+    pcre2_match_context_free(R.mc);
     dbt_engine_free(R.e);
     return R.failed ? 1 : 0;
 }
