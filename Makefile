@@ -111,7 +111,7 @@ $(B)/replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(B)/libdbtcoach.a
 	    $(FUZZ_EXTRA_$*) $(B)/libdbtcoach.a $(DEPS_LIBS)
 
 test: all $(UNIT_BIN) $(REPLAY_BIN)
-	@DBTCOACH_TEST_TOOLS="tmux" sh scripts/install-deps.sh
+	@DBTCOACH_TEST_TOOLS="tmux" DBTCOACH_TEST_PKGS="wamerican fortunes-min fortunes" sh scripts/install-deps.sh
 	@sh tests/run.sh $(B)
 
 asan:

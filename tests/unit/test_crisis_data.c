@@ -226,6 +226,37 @@ static void test_negatives(void **state)
     assert_true(fp * 20 < nneg);
 }
 
+/* Phrasings that only a typo, an elongation or text-speak keeps from the
+ * patterns (positive-normalise.tsv): reported, not yet required. They become
+ * required when the normalisation step in front of the screen exists. */
+static void test_normalise_report(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/positive-normalise.tsv", data_dir());
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        skip();
+        return;
+    }
+    fclose(f);
+    size_t n = 0, caught = 0;
+    phrase *v = read_phrases(path, true, &n);
+    for (size_t i = 0; i < n; i++) {
+        dbt_session *s = dbt_session_new(engine, "US");
+        const dbt_reply *r = dbt_session_turn(s, v[i].text);
+        if (r->crisis && !strcmp(r->category, v[i].category))
+            caught++;
+        else
+            printf("note: awaiting normalisation [%s] %s\n", v[i].category, v[i].text);
+        dbt_session_free(s);
+        free(v[i].category);
+        free(v[i].text);
+    }
+    free(v);
+    printf("normalise: %zu/%zu caught by the patterns alone\n", caught, n);
+}
+
 /* Does `s` hold an emoji or other pictograph? */
 static bool has_emoji(const char *s)
 {
@@ -341,6 +372,7 @@ int main(void)
         cmocka_unit_test(test_positives_in_every_exercise),
         cmocka_unit_test(test_positives_after_a_crisis_reply),
         cmocka_unit_test(test_negatives),
+        cmocka_unit_test(test_normalise_report),
         cmocka_unit_test(test_replies_in_every_region),
         cmocka_unit_test(test_embedded_question_not_answered),
     };
