@@ -90,8 +90,12 @@ static void parse_step(loader *L, const ynode *n, step *st)
                "an end step cannot have 'rules' or 'branch': the skill is over once it is said");
 }
 
-static const char *const modules[] = {"mindfulness", "distress-tolerance", "emotion-regulation",
-                                      "interpersonal-effectiveness", "tools", NULL};
+static const char *const modules[] = {"mindfulness",
+                                      "distress-tolerance",
+                                      "emotion-regulation",
+                                      "interpersonal-effectiveness",
+                                      "tools",
+                                      NULL};
 
 static bool valid_id(const char *s)
 {
