@@ -25,6 +25,7 @@ SOVERSION = 0
 VERSION = 0.1.0
 
 PKGS = libpcre2-8 yaml-0.1 jansson libutf8proc
+CLI_PKGS = sqlite3
 WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
        -Wformat=2 -Wno-format-nonliteral -Werror
 OPT ?= -O2 -g
@@ -33,6 +34,9 @@ CFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(SAN) 
              $(CFLAGS)
 DEPS_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 DEPS_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# The command's diary store (engine/cli/store.c); the library never uses it.
+CLI_CFLAGS = $(shell pkg-config --cflags $(CLI_PKGS) 2>/dev/null)
+CLI_LIBS = $(shell pkg-config --libs $(CLI_PKGS) 2>/dev/null)
 
 ifeq ($(EDITLINE),1)
 RL_CFLAGS = -DDBT_EDITLINE $(shell pkg-config --cflags libedit 2>/dev/null)
@@ -73,7 +77,7 @@ $(B)/pic/%.o: engine/%.c $(wildcard engine/*.h) $(DEPSTAMP)
 
 $(B)/cli/%.o: engine/cli/%.c $(wildcard engine/*.h engine/cli/*.h) $(DEPSTAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(RL_CFLAGS) $(DEPS_CFLAGS) -Iengine \
+	$(CC) $(CFLAGS_ALL) $(RL_CFLAGS) $(DEPS_CFLAGS) $(CLI_CFLAGS) -Iengine \
 	    -DDBT_DATADIR='"$(DATADIR)"' -c $< -o $@
 
 $(B)/libdbtcoach.a: $(ENGINE_OBJ)
@@ -86,14 +90,21 @@ $(B)/libdbtcoach.so: $(PIC_OBJ)
 	ln -sf libdbtcoach.so.$(VERSION) $@
 
 $(B)/dbtcoach: $(CLI_OBJ) $(B)/libdbtcoach.a
-	$(CC) $(SAN) -o $@ $(CLI_OBJ) $(B)/libdbtcoach.a $(DEPS_LIBS) $(RL_LIBS)
+	$(CC) $(SAN) -o $@ $(CLI_OBJ) $(B)/libdbtcoach.a $(DEPS_LIBS) $(CLI_LIBS) $(RL_LIBS)
 
 run: $(B)/dbtcoach
 	@$(B)/dbtcoach --skills skills
 
-# Unit tests (cmocka), one program per file under tests/unit.
+# Unit tests (cmocka), one program per file under tests/unit; test_store
+# links the command's store.
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+
+$(B)/tests/test_store: tests/unit/test_store.c engine/cli/store.c engine/cli/store.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -pthread $(DEPS_CFLAGS) $(CLI_CFLAGS) $(shell pkg-config --cflags cmocka) \
+	    -Iengine/cli -o $@ $< engine/cli/store.c $(DEPS_LIBS) $(CLI_LIBS) \
+	    $(shell pkg-config --libs cmocka) -pthread
 
 $(B)/tests/%: tests/unit/%.c $(B)/libdbtcoach.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
@@ -148,7 +159,7 @@ fuzz: $(DEPSTAMP)
 	done
 
 # Static analysis of the C code (no warnings allowed), and formatting.
-TIDY_FLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iengine $(DEPS_CFLAGS)
+TIDY_FLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iengine $(DEPS_CFLAGS) $(CLI_CFLAGS)
 C_FILES = engine/*.c engine/*.h engine/cli/*.c engine/cli/*.h tests/unit/*.c tests/unit/*.h \
           tests/bench/*.c tests/fuzz/*.c examples/c/*.c
 

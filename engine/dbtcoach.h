@@ -20,7 +20,9 @@
  * once without locking.
  *
  * The library never prints, never exits, never reads the environment and has
- * no network code. It writes nothing to disk.
+ * no network code. It writes nothing to disk: what a front end may want to
+ * keep (a finished exercise, a diary card, a safety plan) comes back in
+ * dbt_reply.record for the front end to store by its own policy.
  */
 #ifndef DBTCOACH_H
 #define DBTCOACH_H
@@ -109,6 +111,14 @@ typedef struct dbt_reply {
     int hotlines;       /* non-zero: the text lists crisis lines (a crisis reply,
                            or the person asked for them with "help now") */
     const char *region; /* the region whose crisis lines the session uses */
+    const char *record; /* NULL, or on the turn an exercise, the diary card or the safety-plan
+                           builder ends, a JSON object describing it, for the front end to keep
+                           if it wants (see docs/EMBEDDING.md):
+                           {"kind":"practice"|"diary"|"plan","skill":ID,"title":..,"module":..,
+                            "before":{"urge":7},"after":{"urge":3},"answers":{NAME:TEXT,..}}
+                           (ratings from variables NAME_before / NAME_after; kind "plan" also
+                           has "plan": the plan in the format of dbt_session_set_plan). Owned
+                           by the session, valid until the next call on it */
 } dbt_reply;
 
 /*
@@ -174,6 +184,23 @@ DBT_API void dbt_session_free(dbt_session *session);
 /* Change the person's region for the hotlines; NULL or unknown: fallback.
  * Returns the region code now in use (valid as long as the engine). */
 DBT_API const char *dbt_session_set_region(dbt_session *session, const char *region);
+
+/*
+ * Give the session the person's own safety plan, which the library keeps
+ * only in memory: crisis replies then show a short part of it (reasons for
+ * living, people to call with their numbers, one coping step) before the
+ * crisis lines, never instead of them, and the plan builder (skill
+ * "safety-plan") starts from it so each step can be changed. `plan_json` is
+ * a JSON object whose parts are all optional lists:
+ *   {"warning_signs":[TEXT..],"coping":[..],"distractions":[..],
+ *    "people":[{"name":"Sam","phone":"0123"}..],"professionals":[..],
+ *    "safer":[..],"reasons":[..]}
+ * at most 20 entries a part; every text is cleaned like input (no control
+ * or escape characters) and cut to 300 bytes. NULL clears the plan. Returns
+ * DBT_OK, or DBT_ERR_ARG (malformed plan, `err` says why; the old plan is
+ * kept) or DBT_ERR_NOMEM. The string is only read during the call.
+ */
+DBT_API int dbt_session_set_plan(dbt_session *session, const char *plan_json, dbt_error *err);
 
 /* The greeting. */
 DBT_API const dbt_reply *dbt_session_start(dbt_session *session);

@@ -8,6 +8,8 @@
 
 #include "flow.h"
 #include "index.h"
+#include "plan.h"
+#include "record.h"
 #include "text.h"
 
 enum { MAX_HOPS = 16 }; /* steps entered in one turn without input */
@@ -18,6 +20,7 @@ void flow_reset(dbt_session *s)
 {
     sb_clear(&s->out);
     memset(&s->reply, 0, sizeof s->reply);
+    record_clear(s);
 }
 
 /* Say one variant of `t`, as a paragraph of its own. */
@@ -78,6 +81,7 @@ void flow_leave(dbt_session *s)
  * coach. */
 void flow_finish_skill(dbt_session *s, int hops)
 {
+    record_skill_end(s);
     if (s->depth > 0) {
         frame f = s->stack[--s->depth];
         s->nhistory = 0;
@@ -141,6 +145,7 @@ void flow_start(dbt_session *s, int sk, int stepi, bool call)
         s->depth = 0;
         session_clear_vars(s);
     }
+    plan_seed(s, sk);
     s->nhistory = 0;
     flow_enter(s, sk, stepi, NULL, 0);
 }

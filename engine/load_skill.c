@@ -90,8 +90,12 @@ static void parse_step(loader *L, const ynode *n, step *st)
                "an end step cannot have 'rules' or 'branch': the skill is over once it is said");
 }
 
-static const char *const modules[] = {"mindfulness", "distress-tolerance", "emotion-regulation",
-                                      "interpersonal-effectiveness", NULL};
+static const char *const modules[] = {"mindfulness",
+                                      "distress-tolerance",
+                                      "emotion-regulation",
+                                      "interpersonal-effectiveness",
+                                      "tools",
+                                      NULL};
 
 static bool valid_id(const char *s)
 {
@@ -128,8 +132,8 @@ void ld_skill(loader *L, const ynode *root)
             ok |= !strcmp(*m, s->module);
         if (!ok)
             ld_err(L, ytree_get(root, "module"),
-                   "unknown module '%.80s' (mindfulness, distress-tolerance, emotion-regulation or "
-                   "interpersonal-effectiveness)",
+                   "unknown module '%.80s' (mindfulness, distress-tolerance, emotion-regulation, "
+                   "interpersonal-effectiveness or tools)",
                    s->module);
     }
     s->summary = ld_need_str(L, root, "summary", "a skill");

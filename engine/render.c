@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "hotline.h"
+#include "plan.h"
 #include "render.h"
 #include "text.h"
 
@@ -151,6 +152,7 @@ void render_template(dbt_session *s, const char *t, const capture_ctx *cx, bool 
             const hotline_words *w = (after || (cx && cx->category >= 0)) && s->lang > 0
                                          ? &e->crisis.langs[s->lang - 1].words
                                          : &e->crisis.words;
+            plan_crisis_block(s, out); /* the person's own plan first, never instead */
             hotline_block(e, s->region, cat, w, out);
             s->reply.hotlines = 1;
         } else if (is(name, n, "emergency")) {

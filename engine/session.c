@@ -53,6 +53,8 @@ void dbt_session_free(dbt_session *s)
     if (!s)
         return;
     session_clear_vars(s);
+    json_decref(s->plan);
+    mem_free(s->record);
     sb_free(&s->out);
     mem_free(s);
 }

@@ -63,6 +63,8 @@ struct dbt_session {
     int lang;              /* the language of the last screen hit: 0 English, else langs[lang-1] */
     int checkin_tries;     /* answers to the warning question that were neither yes nor no */
     bool ended;
+    struct json_t *plan; /* the person's safety plan, cleaned (plan.c), or NULL */
+    char *record;        /* the record of the skill that ended this call (record.c), or NULL */
 
     struct turn_work *w; /* working state, only during a turn, else NULL */
     bool oom;            /* memory ran out during this call */

@@ -14,6 +14,7 @@ typedef struct cli_opts {
     const char *region; /* as chosen: flag, environment, locale; or NULL */
     bool color;         /* colour allowed (a terminal, no NO_COLOR, no --no-color) */
     bool history;       /* keep history on disk */
+    const char *data;   /* --data: the diary's folder, or NULL */
 } cli_opts;
 
 /* The skills folder: --skills, $DBTCOACH_SKILLS, the source tree next to the
@@ -41,5 +42,16 @@ void jsonl_free(jsonl *j);
 int test_main(int argc, char **argv, const cli_opts *o);
 int check_main(int argc, char **argv, const cli_opts *o);
 int graph_main(int argc, char **argv, const cli_opts *o);
+
+/* diary.c: `dbtcoach diary ...` and `dbtcoach plan ...`. */
+int diary_main(int argc, char **argv, const cli_opts *o);
+int plan_main(int argc, char **argv, const cli_opts *o);
+/* In a conversation: give the session the kept plan; run "diary on", "diary
+ * off", "diary show", "plan show" (true when `line` was one); keep the
+ * record a reply carries when the person said so, saying what happened on
+ * `out`. */
+void diary_session_begin(const cli_opts *o, dbt_session *s);
+bool diary_command(const cli_opts *o, const char *line, FILE *out);
+void diary_after_turn(const cli_opts *o, dbt_session *s, const dbt_reply *r, FILE *out);
 
 #endif

@@ -7,7 +7,11 @@
  *   {"session":"a1","save":true}      -> {"session":"a1","state":{...}}
  *   {"session":"a1","restore":STATE}  continue a saved session
  *   {"session":"a1","end":true}       drop the session
- *   "region":"GB" is accepted on any request.
+ *   "region":"GB" is accepted on any request, and "plan":{...} (the person's
+ *   safety plan, see dbt_session_set_plan; null clears it) on any request
+ *   that is not save, restore or end.
+ * A reply carries "record":{...} on the turn an exercise, the diary card or
+ * the plan builder ends (dbt_reply.record), else "record":null.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -134,6 +138,8 @@ static json_t *reply_json(const char *id, const dbt_reply *r)
         json_object_set_new(o, "tier", r->tier ? json_string(r->tier) : json_null());
         json_object_set_new(o, "hotlines", json_boolean(r->hotlines));
         json_object_set_new(o, "region", json_string(r->region));
+        json_t *rec = r->record ? json_loads(r->record, 0, NULL) : NULL;
+        json_object_set_new(o, "record", rec ? rec : json_null());
     }
     if (o && r->timer.kind == DBT_TIMER_COUNTDOWN)
         json_object_set_new(
@@ -171,7 +177,7 @@ static void handle(dbt_engine *e, const cli_opts *o, table *t, const char *line,
     }
     json_t *jtext = json_object_get(req, "text"), *jregion = json_object_get(req, "region");
     json_t *jsave = json_object_get(req, "save"), *jrestore = json_object_get(req, "restore");
-    json_t *jend = json_object_get(req, "end");
+    json_t *jend = json_object_get(req, "end"), *jplan = json_object_get(req, "plan");
     const char *err = NULL;
     if (jtext && !json_is_string(jtext))
         err = "\"text\" must be a string";
@@ -183,6 +189,10 @@ static void handle(dbt_engine *e, const cli_opts *o, table *t, const char *line,
         err = "\"end\" must be true or false";
     else if (!!jtext + json_is_true(jsave) + !!jrestore + json_is_true(jend) > 1)
         err = "a request does one thing: text, save, restore or end";
+    else if (jplan && !json_is_object(jplan) && !json_is_null(jplan))
+        err = "\"plan\" must be an object or null";
+    else if (jplan && (json_is_true(jsave) || jrestore || json_is_true(jend)))
+        err = "\"plan\" goes with a turn or a greeting, not with save, restore or end";
     if (err) {
         emit_error(lineno, id, err);
         json_decref(req);
@@ -241,6 +251,22 @@ static void handle(dbt_engine *e, const cli_opts *o, table *t, const char *line,
         dbt_session_set_region((*slot)->s, region);
     }
     dbt_session *s = (*slot)->s;
+    if (jplan) {
+        char *pj = json_is_null(jplan) ? NULL : json_dumps(jplan, JSON_COMPACT);
+        dbt_error perr;
+        if (!json_is_null(jplan) && !pj) {
+            emit_error(lineno, id, "out of memory");
+            json_decref(req);
+            return;
+        }
+        int rc = dbt_session_set_plan(s, pj, &perr);
+        free(pj);
+        if (rc != DBT_OK) {
+            emit_error(lineno, id, perr.message);
+            json_decref(req);
+            return;
+        }
+    }
     if (json_is_true(jsave)) {
         char *state = dbt_session_save(s);
         json_t *st = state ? json_loads(state, 0, NULL) : NULL;

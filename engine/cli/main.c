@@ -26,12 +26,18 @@ static void usage(FILE *f)
         "       dbtcoach check [--werror] [DIR] check skill scripts\n"
         "       dbtcoach test [--coverage] [FILE|DIR...]  run conversation tests\n"
         "       dbtcoach graph SKILL            a skill's steps as Graphviz DOT\n"
+        "       dbtcoach diary on|off [--yes]   keep (or stop keeping) a private diary\n"
+        "       dbtcoach diary show [--days N]  the last days' cards and practice\n"
+        "       dbtcoach diary export --csv|--json|--html [FILE] [--days N]\n"
+        "       dbtcoach diary forget [--yes]   delete the diary and the kept plan\n"
+        "       dbtcoach plan show | plan export --html FILE | plan forget [--yes]\n"
         "\n"
         "options:\n"
         "  --skills DIR     the folder of skill scripts\n"
         "  --region CC      your country (ISO code such as US, GB, AU) for crisis lines\n"
         "  --no-color       no colour\n"
         "  --history        keep the line history on disk (off by default)\n"
+        "  --data DIR       the diary's folder (default $XDG_DATA_HOME/dbtcoach)\n"
         "  --help, --version\n"
         "\n"
         "dbtcoach is a practice aid for DBT skills. It is not therapy and not a crisis\n"
@@ -144,6 +150,10 @@ int main(int argc, char **argv)
             region_flag = argv[++i];
         } else if (!strncmp(a, "--region=", 9)) {
             region_flag = a + 9;
+        } else if (!strcmp(a, "--data") && i + 1 < argc) {
+            o.data = argv[++i];
+        } else if (!strncmp(a, "--data=", 7)) {
+            o.data = a + 7;
         } else if (!strcmp(a, "--jsonl")) {
             json_lines = true;
         } else if (!strcmp(a, "--no-color")) {
@@ -173,6 +183,10 @@ int main(int argc, char **argv)
             rc = test_main(nrest, rest, &o);
         else if (!strcmp(cmd, "graph"))
             rc = graph_main(nrest, rest, &o);
+        else if (!strcmp(cmd, "diary"))
+            rc = diary_main(nrest, rest, &o);
+        else if (!strcmp(cmd, "plan"))
+            rc = plan_main(nrest, rest, &o);
         else if (!strcmp(cmd, "skills")) {
             dbt_engine *e = cli_load(o.skills, false, false, NULL, NULL);
             rc = e ? list_skills(e) : 2;

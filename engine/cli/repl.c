@@ -261,6 +261,7 @@ int plain_run(dbt_engine *e, const cli_opts *o)
         return 1;
     }
     ui u = {false, 0};
+    diary_session_begin(o, s);
     const dbt_reply *r = dbt_session_start(s);
     print_reply(&u, r);
     char *line = NULL;
@@ -271,10 +272,13 @@ int plain_run(dbt_engine *e, const cli_opts *o)
     while ((n = getline(&line, &cap, stdin)) >= 0) {
         if (n && line[n - 1] == '\n')
             line[--n] = '\0';
+        if (diary_command(o, line, stdout))
+            continue;
         free(choice);
         choice = strdup(pick_choice(r, line));
         r = dbt_session_turn(s, choice ? choice : line);
         print_reply(&u, r);
+        diary_after_turn(o, s, r, stdout);
         if (r->ended)
             break;
     }
@@ -511,6 +515,7 @@ int repl_run(dbt_engine **ep, const cli_opts *o)
         return 1;
     }
     ui u = {o->color, term_width()};
+    diary_session_begin(o, s);
     const dbt_reply *r = dbt_session_start(s);
     putchar('\n');
     print_reply(&u, r);
@@ -550,11 +555,16 @@ int repl_run(dbt_engine **ep, const cli_opts *o)
             r = &none;
             continue;
         }
+        if (diary_command(o, line, stdout)) {
+            free(line);
+            continue;
+        }
         free(chosen);
         chosen = strdup(pick_choice(r, line));
         free(line);
         r = dbt_session_turn(s, chosen ? chosen : "");
         print_reply(&u, r);
+        diary_after_turn(o, s, r, stdout);
         if (r->ended)
             break;
     }

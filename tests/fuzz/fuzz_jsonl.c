@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!engine || !sink)
             abort();
     }
-    static cli_opts o = {"skills", "US", false, false};
+    static cli_opts o = {"skills", "US", false, false, NULL};
     jsonl *j = jsonl_new(engine, &o, sink);
     if (!j)
         return 0;
