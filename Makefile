@@ -103,7 +103,7 @@ $(B)/tests/%: tests/unit/%.c $(B)/libdbtcoach.a $(wildcard tests/unit/*.h)
 # Fuzz harnesses, replayed over their seeds and past crashes in `make test`.
 FUZZERS = turn load restore jsonl
 REPLAY_BIN = $(FUZZERS:%=$(B)/replay/fuzz_%)
-FUZZ_EXTRA_jsonl = engine/cli/jsonl.c
+FUZZ_EXTRA_jsonl = engine/cli/jsonl.c engine/cli/proto.c
 
 $(B)/replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(B)/libdbtcoach.a
 	@mkdir -p $(dir $@)
@@ -132,7 +132,7 @@ fuzz: $(DEPSTAMP)
 	@DBTCOACH_TEST_TOOLS="clang" DBTCOACH_TEST_PKGS="libclang-rt-14-dev" sh scripts/install-deps.sh
 	@mkdir -p build/fuzz
 	@for f in $(FUZZERS); do \
-	    extra=""; [ $$f = jsonl ] && extra="engine/cli/jsonl.c"; \
+	    extra=""; [ $$f = jsonl ] && extra="engine/cli/jsonl.c engine/cli/proto.c"; \
 	    $(FUZZ_CC) $(FUZZ_FLAGS) -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	        $(DEPS_CFLAGS) -Iengine -Iengine/cli -o build/fuzz/fuzz_$$f \
 	        tests/fuzz/fuzz_$$f.c $(ENGINE_SRC) engine/memhook.c $$extra $(DEPS_LIBS) || exit 1; \
