@@ -25,6 +25,8 @@ SOVERSION = 0
 VERSION = 0.1.0
 
 PKGS = libpcre2-8 yaml-0.1 jansson libutf8proc
+# The command alone (dbtcoach serve) also needs these.
+SERVE_PKGS = libmicrohttpd hiredis
 WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
        -Wformat=2 -Wno-format-nonliteral -Werror
 OPT ?= -O2 -g
@@ -33,6 +35,8 @@ CFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(SAN) 
              $(CFLAGS)
 DEPS_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 DEPS_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+SERVE_CFLAGS = $(shell pkg-config --cflags $(SERVE_PKGS) 2>/dev/null)
+SERVE_LIBS = $(shell pkg-config --libs $(SERVE_PKGS) 2>/dev/null) -pthread
 
 ifeq ($(EDITLINE),1)
 RL_CFLAGS = -DDBT_EDITLINE $(shell pkg-config --cflags libedit 2>/dev/null)
@@ -73,7 +77,7 @@ $(B)/pic/%.o: engine/%.c $(wildcard engine/*.h) $(DEPSTAMP)
 
 $(B)/cli/%.o: engine/cli/%.c $(wildcard engine/*.h engine/cli/*.h) $(DEPSTAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(RL_CFLAGS) $(DEPS_CFLAGS) -Iengine \
+	$(CC) $(CFLAGS_ALL) -pthread $(RL_CFLAGS) $(DEPS_CFLAGS) $(SERVE_CFLAGS) -Iengine \
 	    -DDBT_DATADIR='"$(DATADIR)"' -c $< -o $@
 
 $(B)/libdbtcoach.a: $(ENGINE_OBJ)
@@ -86,7 +90,7 @@ $(B)/libdbtcoach.so: $(PIC_OBJ)
 	ln -sf libdbtcoach.so.$(VERSION) $@
 
 $(B)/dbtcoach: $(CLI_OBJ) $(B)/libdbtcoach.a
-	$(CC) $(SAN) -o $@ $(CLI_OBJ) $(B)/libdbtcoach.a $(DEPS_LIBS) $(RL_LIBS)
+	$(CC) $(SAN) -o $@ $(CLI_OBJ) $(B)/libdbtcoach.a $(DEPS_LIBS) $(RL_LIBS) $(SERVE_LIBS)
 
 run: $(B)/dbtcoach
 	@$(B)/dbtcoach --skills skills

@@ -26,6 +26,8 @@ static void usage(FILE *f)
         "       dbtcoach check [--werror] [DIR] check skill scripts\n"
         "       dbtcoach test [--coverage] [FILE|DIR...]  run conversation tests\n"
         "       dbtcoach graph SKILL            a skill's steps as Graphviz DOT\n"
+        "       dbtcoach serve [--listen ADDR:PORT] [--store memory|redis://HOST:PORT[/DB]]\n"
+        "                                       the protocol over HTTP, and the web chat\n"
         "\n"
         "options:\n"
         "  --skills DIR     the folder of skill scripts\n"
@@ -173,6 +175,8 @@ int main(int argc, char **argv)
             rc = test_main(nrest, rest, &o);
         else if (!strcmp(cmd, "graph"))
             rc = graph_main(nrest, rest, &o);
+        else if (!strcmp(cmd, "serve"))
+            rc = serve_main(nrest, rest, &o);
         else if (!strcmp(cmd, "skills")) {
             dbt_engine *e = cli_load(o.skills, false, false, NULL, NULL);
             rc = e ? list_skills(e) : 2;
