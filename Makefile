@@ -115,7 +115,7 @@ $(B)/replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(B)/libdbtcoach.a
 	    $(FUZZ_EXTRA_$*) $(B)/libdbtcoach.a $(DEPS_LIBS)
 
 test: all $(UNIT_BIN) $(REPLAY_BIN)
-	@DBTCOACH_TEST_TOOLS="tmux" sh scripts/install-deps.sh
+	@DBTCOACH_TEST_TOOLS="tmux curl redis-server" sh scripts/install-deps.sh
 	@sh tests/run.sh $(B)
 
 asan:
@@ -200,6 +200,8 @@ install: all
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' dbtcoach.pc.in \
 	    > $(DESTDIR)$(LIBDIR)/pkgconfig/dbtcoach.pc
 	cp -R skills $(DESTDIR)$(DATADIR)/
+	install -d $(DESTDIR)$(DATADIR)/web
+	install -m 644 web/index.html web/app.js web/style.css $(DESTDIR)$(DATADIR)/web/
 	find $(DESTDIR)$(DATADIR)/skills -type f -exec chmod 644 {} +
 	if [ -f dbtcoach.1 ]; then install -m 644 dbtcoach.1 $(DESTDIR)$(MANDIR)/dbtcoach.1; fi
 

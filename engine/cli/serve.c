@@ -379,6 +379,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
             return send_error(sv, c, 413, NULL, "the request body is too large", NULL);
         return turn(sv, c, up);
     }
+    if (!strcmp(url, "/favicon.ico") && get)
+        return send_body(c, 204, "image/x-icon", "", 0, false, NULL, NULL);
     bool known = !strcmp(url, "/healthz") || !strcmp(url, "/metrics");
     for (size_t i = 0; i < sizeof sv->assets / sizeof sv->assets[0]; i++)
         known = known || (sv->assets[i].path && !strcmp(url, sv->assets[i].path));
