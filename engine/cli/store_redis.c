@@ -134,16 +134,25 @@ static store_rc redis_run(store *st, const dbt_engine *e, const proto_req *q, co
                           store_result *res)
 {
     rstore *r = (rstore *)st;
-    redisContext *c = conn(r);
-    if (!c)
-        return STORE_DOWN;
     char lockkey[PROTO_MAX_ID + 32], statekey[PROTO_MAX_ID + 32], token[33];
     snprintf(lockkey, sizeof lockkey, "dbtcoach:{%s}:lock", q->id);
     snprintf(statekey, sizeof statekey, "dbtcoach:{%s}:state", q->id);
     if (!store_random_hex(token, 16))
         return STORE_DOWN;
     char *state = NULL;
-    store_rc rc = lock_and_get(r, c, lockkey, statekey, token, &state);
+    store_rc rc = STORE_DOWN;
+    redisContext *c = NULL;
+    /* A connection kept from before may have died with a Redis that has
+     * come back since: then once more on a new one. */
+    for (int attempt = 0; attempt < 2 && rc == STORE_DOWN; attempt++) {
+        bool kept = pthread_getspecific(r->key) != NULL;
+        c = conn(r);
+        if (!c)
+            return STORE_DOWN;
+        rc = lock_and_get(r, c, lockkey, statekey, token, &state);
+        if (!kept)
+            break;
+    }
     if (rc != STORE_OK)
         return rc;
 
@@ -192,15 +201,20 @@ static store_rc redis_run(store *st, const dbt_engine *e, const proto_req *q, co
 static bool redis_healthy(store *st)
 {
     rstore *r = (rstore *)st;
-    redisContext *c = conn(r);
-    if (!c)
-        return false;
-    redisReply *rep = redisCommand(c, "PING");
-    bool good = rep && rep->type == REDIS_REPLY_STATUS;
-    if (!rep)
-        drop_conn(r);
-    freeReplyObject(rep);
-    return good;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        bool kept = pthread_getspecific(r->key) != NULL;
+        redisContext *c = conn(r);
+        if (!c)
+            return false;
+        redisReply *rep = redisCommand(c, "PING");
+        bool good = rep && rep->type == REDIS_REPLY_STATUS;
+        if (!rep)
+            drop_conn(r);
+        freeReplyObject(rep);
+        if (rep || !kept)
+            return good;
+    }
+    return false;
 }
 
 static long redis_sessions(store *st)
