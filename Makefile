@@ -6,6 +6,7 @@
 #   make asan       the whole suite under AddressSanitizer + UBSan
 #   make valgrind   the transcript suite under valgrind
 #   make bench      benchmarks (not part of make test)
+#   make bench-serve  dbtcoach serve under wrk, memory and Redis stores, next to a bare handler
 #   make install    PREFIX=/usr/local DESTDIR=
 #
 # Every target that builds first makes sure the libraries it needs are
@@ -54,7 +55,7 @@ CLI_OBJ = $(CLI_SRC:engine/cli/%.c=$(B)/cli/%.o)
 
 DEPSTAMP = $(B)/.deps-ok
 
-.PHONY: all run test check-deps asan ubsan valgrind bench install uninstall clean \
+.PHONY: all run test check-deps asan ubsan valgrind bench bench-serve install uninstall clean \
         lint format examples fuzz tsan
 
 all: $(B)/libdbtcoach.a $(B)/libdbtcoach.so $(B)/dbtcoach
@@ -187,6 +188,15 @@ $(B)/bench: tests/bench/bench.c $(B)/libdbtcoach.a
 # Benchmarks: not part of make test. BENCH_MAX_RULES=10000 for a quicker run.
 bench: all $(B)/bench
 	$(B)/bench $(B)/bench.json $(B)/dbtcoach
+
+# The HTTP service under wrk, next to a bare libmicrohttpd handler (the limit).
+$(B)/bench_bare_http: tests/bench/bare_http.c $(DEPSTAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -pthread $(SERVE_CFLAGS) -o $@ $< $(SERVE_LIBS)
+
+bench-serve: all $(B)/bench_bare_http
+	@DBTCOACH_TEST_TOOLS="wrk curl redis-server python3" sh scripts/install-deps.sh
+	@sh tests/bench/serve.sh $(B)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCDIR) \
