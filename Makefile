@@ -6,6 +6,7 @@
 #   make asan       the whole suite under AddressSanitizer + UBSan
 #   make valgrind   the transcript suite under valgrind
 #   make bench      benchmarks (not part of make test)
+#   make bench-serve  dbtcoach serve under wrk, memory and Redis stores, next to a bare handler
 #   make install    PREFIX=/usr/local DESTDIR=
 #
 # Every target that builds first makes sure the libraries it needs are
@@ -25,7 +26,9 @@ SOVERSION = 0
 VERSION = 0.1.0
 
 PKGS = libpcre2-8 yaml-0.1 jansson libutf8proc
-CLI_PKGS = sqlite3
+# The command alone (its diary store, dbtcoach serve) also needs these; the
+# library never uses them.
+CLI_PKGS = sqlite3 libmicrohttpd hiredis
 WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
        -Wformat=2 -Wno-format-nonliteral -Werror
 OPT ?= -O2 -g
@@ -34,9 +37,8 @@ CFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(SAN) 
              $(CFLAGS)
 DEPS_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 DEPS_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-# The command's diary store (engine/cli/store.c); the library never uses it.
 CLI_CFLAGS = $(shell pkg-config --cflags $(CLI_PKGS) 2>/dev/null)
-CLI_LIBS = $(shell pkg-config --libs $(CLI_PKGS) 2>/dev/null)
+CLI_LIBS = $(shell pkg-config --libs $(CLI_PKGS) 2>/dev/null) -pthread
 
 ifeq ($(EDITLINE),1)
 RL_CFLAGS = -DDBT_EDITLINE $(shell pkg-config --cflags libedit 2>/dev/null)
@@ -54,7 +56,7 @@ CLI_OBJ = $(CLI_SRC:engine/cli/%.c=$(B)/cli/%.o)
 
 DEPSTAMP = $(B)/.deps-ok
 
-.PHONY: all run test check-deps asan ubsan valgrind bench install uninstall clean \
+.PHONY: all run test check-deps asan ubsan valgrind bench bench-serve install uninstall clean \
         lint format examples fuzz tsan
 
 all: $(B)/libdbtcoach.a $(B)/libdbtcoach.so $(B)/dbtcoach
@@ -77,7 +79,7 @@ $(B)/pic/%.o: engine/%.c $(wildcard engine/*.h) $(DEPSTAMP)
 
 $(B)/cli/%.o: engine/cli/%.c $(wildcard engine/*.h engine/cli/*.h) $(DEPSTAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(RL_CFLAGS) $(DEPS_CFLAGS) $(CLI_CFLAGS) -Iengine \
+	$(CC) $(CFLAGS_ALL) -pthread $(RL_CFLAGS) $(DEPS_CFLAGS) $(CLI_CFLAGS) -Iengine \
 	    -DDBT_DATADIR='"$(DATADIR)"' -c $< -o $@
 
 $(B)/libdbtcoach.a: $(ENGINE_OBJ)
@@ -114,7 +116,7 @@ $(B)/tests/%: tests/unit/%.c $(B)/libdbtcoach.a $(wildcard tests/unit/*.h)
 # Fuzz harnesses, replayed over their seeds and past crashes in `make test`.
 FUZZERS = turn load restore jsonl
 REPLAY_BIN = $(FUZZERS:%=$(B)/replay/fuzz_%)
-FUZZ_EXTRA_jsonl = engine/cli/jsonl.c
+FUZZ_EXTRA_jsonl = engine/cli/jsonl.c engine/cli/proto.c
 
 $(B)/replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(B)/libdbtcoach.a
 	@mkdir -p $(dir $@)
@@ -122,7 +124,7 @@ $(B)/replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(B)/libdbtcoach.a
 	    $(FUZZ_EXTRA_$*) $(B)/libdbtcoach.a $(DEPS_LIBS)
 
 test: all $(UNIT_BIN) $(REPLAY_BIN)
-	@DBTCOACH_TEST_TOOLS="tmux" DBTCOACH_TEST_PKGS="wamerican fortunes-min fortunes" sh scripts/install-deps.sh
+	@DBTCOACH_TEST_TOOLS="tmux curl redis-server" DBTCOACH_TEST_PKGS="wamerican fortunes-min fortunes" sh scripts/install-deps.sh
 	@sh tests/run.sh $(B)
 
 asan:
@@ -143,7 +145,7 @@ fuzz: $(DEPSTAMP)
 	@DBTCOACH_TEST_TOOLS="clang" DBTCOACH_TEST_PKGS="libclang-rt-14-dev" sh scripts/install-deps.sh
 	@mkdir -p build/fuzz
 	@for f in $(FUZZERS); do \
-	    extra=""; [ $$f = jsonl ] && extra="engine/cli/jsonl.c"; \
+	    extra=""; [ $$f = jsonl ] && extra="engine/cli/jsonl.c engine/cli/proto.c"; \
 	    $(FUZZ_CC) $(FUZZ_FLAGS) -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	        $(DEPS_CFLAGS) -Iengine -Iengine/cli -o build/fuzz/fuzz_$$f \
 	        tests/fuzz/fuzz_$$f.c $(ENGINE_SRC) engine/memhook.c $$extra $(DEPS_LIBS) || exit 1; \
@@ -195,6 +197,15 @@ $(B)/bench: tests/bench/bench.c $(B)/libdbtcoach.a
 bench: all $(B)/bench
 	$(B)/bench $(B)/bench.json $(B)/dbtcoach
 
+# The HTTP service under wrk, next to a bare libmicrohttpd handler (the limit).
+$(B)/bench_bare_http: tests/bench/bare_http.c $(DEPSTAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -pthread $(CLI_CFLAGS) -o $@ $< $(CLI_LIBS)
+
+bench-serve: all $(B)/bench_bare_http
+	@DBTCOACH_TEST_TOOLS="wrk curl redis-server python3" sh scripts/install-deps.sh
+	@sh tests/bench/serve.sh $(B)
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCDIR) \
 	    $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)
@@ -207,6 +218,8 @@ install: all
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' dbtcoach.pc.in \
 	    > $(DESTDIR)$(LIBDIR)/pkgconfig/dbtcoach.pc
 	cp -R skills $(DESTDIR)$(DATADIR)/
+	install -d $(DESTDIR)$(DATADIR)/web
+	install -m 644 web/index.html web/app.js web/style.css $(DESTDIR)$(DATADIR)/web/
 	find $(DESTDIR)$(DATADIR)/skills -type f -exec chmod 644 {} +
 	if [ -f dbtcoach.1 ]; then install -m 644 dbtcoach.1 $(DESTDIR)$(MANDIR)/dbtcoach.1; fi
 

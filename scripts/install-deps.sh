@@ -7,7 +7,7 @@ set -eu
 # pkg-config module -> Debian package
 deps="libpcre2-8:libpcre2-dev yaml-0.1:libyaml-dev readline:libreadline-dev
 jansson:libjansson-dev libutf8proc:libutf8proc-dev cmocka:libcmocka-dev
-sqlite3:libsqlite3-dev"
+sqlite3:libsqlite3-dev libmicrohttpd:libmicrohttpd-dev hiredis:libhiredis-dev"
 
 missing=""
 command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"

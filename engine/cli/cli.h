@@ -42,6 +42,8 @@ void jsonl_free(jsonl *j);
 int test_main(int argc, char **argv, const cli_opts *o);
 int check_main(int argc, char **argv, const cli_opts *o);
 int graph_main(int argc, char **argv, const cli_opts *o);
+/* `dbtcoach serve`: the protocol over HTTP (serve.c). */
+int serve_main(int argc, char **argv, const cli_opts *o);
 
 /* diary.c: `dbtcoach diary ...` and `dbtcoach plan ...`. */
 int diary_main(int argc, char **argv, const cli_opts *o);

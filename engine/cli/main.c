@@ -31,6 +31,8 @@ static void usage(FILE *f)
         "       dbtcoach diary export --csv|--json|--html [FILE] [--days N]\n"
         "       dbtcoach diary forget [--yes]   delete the diary and the kept plan\n"
         "       dbtcoach plan show | plan export --html FILE | plan forget [--yes]\n"
+        "       dbtcoach serve [--listen ADDR:PORT] [--store memory|redis://HOST:PORT[/DB]]\n"
+        "                                       the protocol over HTTP, and the web chat\n"
         "\n"
         "options:\n"
         "  --skills DIR     the folder of skill scripts\n"
@@ -187,6 +189,8 @@ int main(int argc, char **argv)
             rc = diary_main(nrest, rest, &o);
         else if (!strcmp(cmd, "plan"))
             rc = plan_main(nrest, rest, &o);
+        else if (!strcmp(cmd, "serve"))
+            rc = serve_main(nrest, rest, &o);
         else if (!strcmp(cmd, "skills")) {
             dbt_engine *e = cli_load(o.skills, false, false, NULL, NULL);
             rc = e ? list_skills(e) : 2;
