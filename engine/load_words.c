@@ -89,11 +89,13 @@ static bool fill(normaliser *nz, const dbt_engine *e)
     for (int i = 0; i < c->ncats; i++)
         if (!add_rules(nz, c->cats[i].pats, c->cats[i].npats) || !add_texts(nz, &c->cats[i].say))
             return false;
+    nz_foreign(nz, true);
     for (int l = 0; l < c->nlangs; l++)
         for (int i = 0; i < c->ncats; i++)
             if (!add_rules(nz, c->langs[l].pats[i], c->langs[l].npats[i]) ||
                 !add_texts(nz, &c->langs[l].say[i]) || !add_step(nz, &c->langs[l].followup))
                 return false;
+    nz_foreign(nz, false);
     if (!add_rules(nz, c->idioms, c->nidioms) || !add_step(nz, &c->followup))
         return false;
     for (int i = 0; i < e->nskills; i++) {

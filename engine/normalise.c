@@ -9,6 +9,7 @@
  */
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 #include "normalise.h"
 
@@ -28,7 +29,10 @@ typedef struct dlink {
 } dlink;
 
 struct normaliser {
-    smap known; /* never corrected */
+    smap known;   /* never corrected */
+    smap foreign; /* words of the other languages' screens: never corrected,
+                     and a message with one is not corrected at all */
+    bool adding_foreign;
     smap vocab; /* correction targets -> index in words */
     char **words;
     size_t nwords, capwords;
@@ -131,6 +135,7 @@ void nz_free(normaliser *nz)
     if (!nz)
         return;
     smap_free(&nz->known);
+    smap_free(&nz->foreign);
     smap_free(&nz->vocab);
     smap_free(&nz->dels);
     smap_free(&nz->shorthand);
@@ -171,14 +176,17 @@ static bool plain_word(const char *w, size_t n)
 
 bool nz_add_known(normaliser *nz, const char *word, size_t len)
 {
-    return len > WORD_MAX || smap_put(&nz->known, word, len, 0, NULL);
+    return len > WORD_MAX ||
+           smap_put(nz->adding_foreign ? &nz->foreign : &nz->known, word, len, 0, NULL);
 }
+
+void nz_foreign(normaliser *nz, bool on) { nz->adding_foreign = on; }
 
 bool nz_add_vocab(normaliser *nz, const char *word, size_t len)
 {
     if (!nz_add_known(nz, word, len))
         return false;
-    if (len < 4 || !plain_word(word, len) || smap_get(&nz->vocab, word, len))
+    if (nz->adding_foreign || len < 4 || !plain_word(word, len) || smap_get(&nz->vocab, word, len))
         return true;
     if (!grow_ptrs(&nz->words, nz->nwords, &nz->capwords))
         return false;
@@ -296,7 +304,31 @@ bool nz_within_one(const char *a, size_t la, const char *b, size_t lb)
 
 static bool is_known(const normaliser *nz, const char *w, size_t n)
 {
-    return smap_get(&nz->known, w, n) != NULL;
+    return smap_get(&nz->known, w, n) || smap_get(&nz->foreign, w, n);
+}
+
+/* Does the text hold a word only another language's screen uses? Then it
+ * is likely not English, and no word of it is corrected into English. */
+static bool looks_foreign(const normaliser *nz, const char *in, size_t len)
+{
+    char w[WORD_MAX + 1];
+    for (size_t i = 0; i < len;) {
+        if (!word_byte((unsigned char)in[i])) {
+            i++;
+            continue;
+        }
+        size_t n = 0;
+        while (i + n < len && word_byte((unsigned char)in[i + n]))
+            n++;
+        if (n <= WORD_MAX) {
+            for (size_t k = 0; k < n; k++)
+                w[k] = (char)tolower((unsigned char)in[i + k]);
+            if (smap_get(&nz->foreign, w, n) && !smap_get(&nz->known, w, n))
+                return true;
+        }
+        i += n;
+    }
+    return false;
 }
 
 /* Is one of a and b the other with an ending ("argument", "arguments")?
@@ -464,10 +496,36 @@ static bool respell(const normaliser *nz, const char *w, size_t n, bool typos, c
 
 static bool token_byte(unsigned char c) { return word_byte(c) || c == '@' || c == '$'; }
 
+/* Is the word before `at` a number or a word for an amount ("10", "a few",
+ * "several")? Then a shorthand after it is a unit ("10 kms"), left as it is. */
+static bool quantity_before(const char *in, size_t at)
+{
+    static const char *const amounts[] = {"few", "several", "couple"};
+    size_t e = at;
+    while (e > 0 && in[e - 1] == ' ')
+        e--;
+    size_t b = e;
+    while (b > 0 && isalnum((unsigned char)in[b - 1]))
+        b--;
+    if (b == e || e == at)
+        return false;
+    bool digits = true;
+    for (size_t k = b; k < e; k++)
+        digits &= isdigit((unsigned char)in[k]) != 0;
+    if (digits)
+        return true;
+    for (size_t k = 0; k < sizeof amounts / sizeof amounts[0]; k++)
+        if (strlen(amounts[k]) == e - b && !strncasecmp(in + b, amounts[k], e - b))
+            return true;
+    return false;
+}
+
 bool nz_apply(const normaliser *nz, const char *in, size_t len, bool typos, strbuf *out)
 {
     bool changed = false;
     char low[PHRASE_WORDS * (WORD_MAX + 1)], fix[WORD_MAX + 1];
+    if (typos && looks_foreign(nz, in, len))
+        typos = false;
     size_t i = 0;
     while (i < len) {
         if (!token_byte((unsigned char)in[i]) || in[i] == '\'') {
@@ -504,8 +562,8 @@ bool nz_apply(const normaliser *nz, const char *in, size_t len, bool typos, strb
             i = tok_end;
             continue;
         }
-        bool done = false;
-        for (size_t k = nw; k-- > 0 && !done;) {
+        bool done = false, unit = quantity_before(in, i); /* "10 kms" are kilometres */
+        for (size_t k = nw; k-- > 0 && !done && !unit;) {
             const uint32_t *r = smap_get(&nz->shorthand, low, ends[k]);
             if (!r)
                 continue;
@@ -527,7 +585,8 @@ bool nz_apply(const normaliser *nz, const char *in, size_t len, bool typos, strb
         /* A capital inside a sentence is likely a name: no typo there. */
         bool name = i > 0 && isupper((unsigned char)in[i]) && !(i >= 2 && strchr(".!?", in[i - 2]));
         if (respell(nz, low, n, typos && !name, fix, &fn)) {
-            const uint32_t *r = smap_get(&nz->shorthand, fix, fn);
+            /* "kmsss" is "kms"; "shhh" is a hush, not "sh". */
+            const uint32_t *r = fn > 2 ? smap_get(&nz->shorthand, fix, fn) : NULL;
             if (r)
                 sb_adds(out, nz->repl[*r]);
             else

@@ -23,6 +23,9 @@ void nz_free(normaliser *nz);
  * vocabulary). Words of any script text count as known: never corrected. */
 bool nz_add_vocab(normaliser *nz, const char *word, size_t len);
 bool nz_add_known(normaliser *nz, const char *word, size_t len);
+/* While on, words added are another language's: never corrected, not
+ * correction targets, and a message with one of them is left uncorrected. */
+void nz_foreign(normaliser *nz, bool on);
 /* Add every word of a text to the vocabulary (`vocab`) or the known words. */
 bool nz_add_text(normaliser *nz, const char *text, bool vocab);
 /* Shorthand: `from` (one to three words, lowercase) is read as `to`. */

@@ -18,9 +18,24 @@
 #include "model.h"
 
 typedef struct phrase {
-    char *category; /* NULL for negatives */
+    char *category;   /* NULL for negatives */
     char *text;
+    const char *lang; /* "en", "es", "fr", "de", "pt" */
 } phrase;
+
+/* The data files: English, English that needs the normaliser, and one pair
+ * for each other language the screen speaks. */
+static const struct {
+    const char *lang, *pos, *neg;
+} FILES[] = {
+    {"en", "positive.tsv", "negative.txt"},
+    {"en", "positive-normalise.tsv", NULL},
+    {"es", "positive.es.tsv", "negative.es.txt"},
+    {"fr", "positive.fr.tsv", "negative.fr.txt"},
+    {"de", "positive.de.tsv", "negative.de.txt"},
+    {"pt", "positive.pt.tsv", "negative.pt.txt"},
+};
+enum { NFILES = sizeof FILES / sizeof FILES[0] };
 
 static dbt_engine *engine;
 static phrase *pos, *neg;
@@ -32,21 +47,19 @@ static const char *data_dir(void)
     return d && *d ? d : "tests/data/crisis";
 }
 
-static phrase *read_phrases(const char *path, bool tsv, size_t *n)
+static phrase *read_phrases(const char *path, bool tsv, const char *lang, phrase *v, size_t *n)
 {
     FILE *f = fopen(path, "r");
     if (!f) {
         fprintf(stderr, "cannot read %s\n", path);
         exit(1);
     }
-    phrase *v = NULL;
-    *n = 0;
     char line[4096];
     while (fgets(line, sizeof line, f)) {
         line[strcspn(line, "\r\n")] = '\0';
         if (!line[0] || line[0] == '#')
             continue;
-        phrase p = {NULL, NULL};
+        phrase p = {NULL, NULL, lang};
         if (tsv) {
             char *tab = strchr(line, '\t');
             if (!tab) {
@@ -77,10 +90,14 @@ static int setup(void **state)
         return -1;
     }
     char path[512];
-    snprintf(path, sizeof path, "%s/positive.tsv", data_dir());
-    pos = read_phrases(path, true, &npos);
-    snprintf(path, sizeof path, "%s/negative.txt", data_dir());
-    neg = read_phrases(path, false, &nneg);
+    for (size_t i = 0; i < NFILES; i++) {
+        snprintf(path, sizeof path, "%s/%s", data_dir(), FILES[i].pos);
+        pos = read_phrases(path, true, FILES[i].lang, pos, &npos);
+        if (!FILES[i].neg)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", data_dir(), FILES[i].neg);
+        neg = read_phrases(path, false, FILES[i].lang, neg, &nneg);
+    }
     return 0;
 }
 
@@ -99,22 +116,23 @@ static int teardown(void **state)
     return 0;
 }
 
-/* Send `p` and report a miss or a wrong category; returns true when caught. */
-static bool screened(dbt_session *s, const phrase *p, const char *where, int *misses)
+/* Send `p` and report a miss or a wrong category; returns the reply when
+ * caught, else NULL. */
+static const dbt_reply *screened(dbt_session *s, const phrase *p, const char *where, int *misses)
 {
     const dbt_reply *r = dbt_session_turn(s, p->text);
     if (!r->crisis) {
         fprintf(stderr, "MISSED (%s) [%s] %s\n", where, p->category, p->text);
         (*misses)++;
-        return false;
+        return NULL;
     }
     if (strcmp(r->category, p->category)) {
         fprintf(stderr, "WRONG CATEGORY (%s) [%s, got %s] %s\n", where, p->category, r->category,
                 p->text);
         (*misses)++;
-        return false;
+        return NULL;
     }
-    return true;
+    return r;
 }
 
 static void test_categories_are_known(void **state)
@@ -139,17 +157,41 @@ static void test_categories_are_known(void **state)
     assert_true(nneg >= 100);
 }
 
+/* Where a language's tally goes. */
+static size_t lang_index(const char *lang)
+{
+    for (size_t i = 0; i < NFILES; i++)
+        if (!strcmp(FILES[i].lang, lang))
+            return i;
+    return 0;
+}
+
 static void test_positives_at_greeting(void **state)
 {
     (void)state;
     int misses = 0;
+    size_t seen[NFILES] = {0}, caught[NFILES] = {0}, warning = 0, full = 0;
     for (size_t i = 0; i < npos; i++) {
         dbt_session *s = dbt_session_new(engine, "US");
         dbt_session_start(s);
-        screened(s, &pos[i], "greeting", &misses);
+        size_t l = lang_index(pos[i].lang);
+        seen[l]++;
+        const dbt_reply *r = screened(s, &pos[i], "greeting", &misses);
+        if (r) {
+            caught[l]++;
+            if (r->tier && !strcmp(r->tier, "warning"))
+                warning++;
+            else
+                full++;
+        }
         dbt_session_free(s);
     }
-    printf("recall: %zu/%zu at the greeting\n", npos - (size_t)misses, npos);
+    for (size_t l = 0; l < NFILES; l++)
+        if (seen[l])
+            printf("recall [%s]: %zu/%zu at the greeting\n", FILES[l].lang, caught[l], seen[l]);
+    printf("recall: %zu/%zu at the greeting (%zu full crisis replies, %zu warning-sign "
+           "questions)\n",
+           npos - (size_t)misses, npos, full, warning);
     assert_int_equal(misses, 0);
 }
 
@@ -211,50 +253,25 @@ static void test_positives_after_a_crisis_reply(void **state)
 static void test_negatives(void **state)
 {
     (void)state;
-    size_t fp = 0;
+    size_t fp = 0, seen[NFILES] = {0}, fired[NFILES] = {0};
     for (size_t i = 0; i < nneg; i++) {
         dbt_session *s = dbt_session_new(engine, "US");
         const dbt_reply *r = dbt_session_turn(s, neg[i].text);
+        size_t l = lang_index(neg[i].lang);
+        seen[l]++;
         if (r->crisis) {
             printf("note: false positive [%s] %s\n", r->category, neg[i].text);
             fp++;
+            fired[l]++;
         }
         dbt_session_free(s);
     }
+    for (size_t l = 0; l < NFILES; l++)
+        if (seen[l])
+            printf("false positives [%s]: %zu/%zu\n", FILES[l].lang, fired[l], seen[l]);
     printf("false positives: %zu/%zu (%.1f%%)\n", fp, nneg, 100.0 * (double)fp / (double)nneg);
     /* Screening in costs a person a few seconds; keep it rare all the same. */
     assert_true(fp * 20 < nneg);
-}
-
-/* Phrasings that only a typo, an elongation or text-speak keeps from the
- * patterns (positive-normalise.tsv): reported, not yet required. They become
- * required when the normalisation step in front of the screen exists. */
-static void test_normalise_report(void **state)
-{
-    (void)state;
-    char path[512];
-    snprintf(path, sizeof path, "%s/positive-normalise.tsv", data_dir());
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        skip();
-        return;
-    }
-    fclose(f);
-    size_t n = 0, caught = 0;
-    phrase *v = read_phrases(path, true, &n);
-    for (size_t i = 0; i < n; i++) {
-        dbt_session *s = dbt_session_new(engine, "US");
-        const dbt_reply *r = dbt_session_turn(s, v[i].text);
-        if (r->crisis && !strcmp(r->category, v[i].category))
-            caught++;
-        else
-            printf("note: awaiting normalisation [%s] %s\n", v[i].category, v[i].text);
-        dbt_session_free(s);
-        free(v[i].category);
-        free(v[i].text);
-    }
-    free(v);
-    printf("normalise: %zu/%zu caught by the patterns alone\n", caught, n);
 }
 
 /* Does `s` hold an emoji or other pictograph? */
@@ -372,7 +389,6 @@ int main(void)
         cmocka_unit_test(test_positives_in_every_exercise),
         cmocka_unit_test(test_positives_after_a_crisis_reply),
         cmocka_unit_test(test_negatives),
-        cmocka_unit_test(test_normalise_report),
         cmocka_unit_test(test_replies_in_every_region),
         cmocka_unit_test(test_embedded_question_not_answered),
     };
