@@ -104,7 +104,11 @@ typedef struct dbt_reply {
     const char *category;       /* the crisis category id when crisis, else NULL */
     const char *skill;          /* id of the skill now running, or NULL */
     const char *step;           /* id of the step now waiting, or NULL */
-    const char *const *choices; /* quick replies to offer, may be NULL when none */
+    const char *const *choices; /* quick replies to offer, may be NULL when none. The
+                                   person may type one's text, its number ("2") or
+                                   an ordinal ("the second one"): the engine reads
+                                   them, and the offer stays valid through turns
+                                   that do not move the conversation */
     size_t n_choices;
     int ended;          /* non-zero: the person said goodbye */
     dbt_timer timer;    /* a timer to run for the step just entered */

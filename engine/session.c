@@ -48,11 +48,27 @@ void session_clear_vars(dbt_session *s)
     s->capvars = 0;
 }
 
+bool session_set_offer(dbt_session *s, const char *const *v, int n)
+{
+    for (int i = 0; i < s->noffer; i++)
+        mem_free(s->offer[i]);
+    s->noffer = 0;
+    s->offer_src = v;
+    for (int i = 0; i < n && i < SESSION_MAX_OFFER; i++) {
+        s->offer[i] = mem_strndup(v[i], strlen(v[i]));
+        if (!s->offer[i])
+            return false;
+        s->noffer++;
+    }
+    return true;
+}
+
 void dbt_session_free(dbt_session *s)
 {
     if (!s)
         return;
     session_clear_vars(s);
+    session_set_offer(s, NULL, 0);
     json_decref(s->plan);
     mem_free(s->record);
     sb_free(&s->out);
@@ -172,6 +188,12 @@ char *dbt_session_save(const dbt_session *s)
         json_object_set_new(root, "tries", json_integer(s->checkin_tries));
     if (s->ended)
         json_object_set_new(root, "ended", json_true());
+    if (s->noffer) {
+        json_t *offer = json_array();
+        for (int i = 0; i < s->noffer; i++)
+            json_array_append_new(offer, json_string(s->offer[i]));
+        json_object_set_new(root, "offer", offer);
+    }
     {
         char *js = json_dumps(root, JSON_COMPACT | JSON_ENSURE_ASCII);
         if (js) {
@@ -284,6 +306,26 @@ dbt_session *dbt_session_restore(const dbt_engine *e, const char *js, dbt_error 
         if (!strcmp(e->crisis.langs[l].code, lang))
             s->lang = l + 1;
     s->checkin_tries = json_integer_value(json_object_get(root, "tries")) > 0;
+    json_t *offer = json_object_get(root, "offer");
+    if (offer) {
+        const char *ov[SESSION_MAX_OFFER];
+        int no = 0;
+        bool ok = json_is_array(offer) && json_array_size(offer) <= SESSION_MAX_OFFER;
+        for (size_t i = 0; ok && i < json_array_size(offer); i++) {
+            ov[no] = json_string_value(json_array_get(offer, i));
+            ok = ov[no] && strlen(ov[no]) <= SESSION_MAX_VALUE;
+            no++;
+        }
+        if (!ok) {
+            why = "'offer' must be a short list of short strings";
+            goto bad;
+        }
+        if (!session_set_offer(s, ov, no)) {
+            why = "out of memory";
+            goto bad;
+        }
+        s->offer_src = NULL;
+    }
     const char *sk = json_string_value(json_object_get(root, "skill"));
     if (!strcmp(mode, "coach"))
         s->mode = MODE_COACH;

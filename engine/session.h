@@ -15,7 +15,8 @@ enum {
     SESSION_MAX_VARS = 64,   /* variables one session may hold */
     SESSION_MAX_VALUE = 300, /* bytes of one variable's value */
     SESSION_MAX_STACK = 8,   /* nested `call`s */
-    SESSION_MAX_HISTORY = 16 /* steps remembered for "back" */
+    SESSION_MAX_HISTORY = 16, /* steps remembered for "back" */
+    SESSION_MAX_OFFER = 8     /* choices of one offer kept for "2", "the second one" */
 };
 
 /* Where the person is: at the coach, in a skill, after a crisis reply, or
@@ -63,6 +64,13 @@ struct dbt_session {
     int lang;              /* the language of the last screen hit: 0 English, else langs[lang-1] */
     int checkin_tries;     /* answers to the warning question that were neither yes nor no */
     bool ended;
+    /* The last choices offered, as copies: still valid after turns that did
+     * not move the conversation, so "2" or "the second one" takes one. */
+    char *offer[SESSION_MAX_OFFER];
+    int noffer;
+    const char *const *offer_src; /* the model's array they were copied from */
+    sess_mode turn_mode;          /* where the current turn began: mode, */
+    int turn_skill, turn_step;    /* skill and step (-1: a new start) */
     struct json_t *plan; /* the person's safety plan, cleaned (plan.c), or NULL */
     char *record;        /* the record of the skill that ended this call (record.c), or NULL */
 
@@ -80,6 +88,8 @@ struct dbt_session {
 };
 
 const char *session_var(const dbt_session *s, const char *name);
+/* Keep `n` choices as the offer (copies), or none; false when out of memory. */
+bool session_set_offer(dbt_session *s, const char *const *v, int n);
 bool session_set_var(dbt_session *s, const char *name, const char *value);
 void session_clear_vars(dbt_session *s);
 

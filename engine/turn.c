@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "choice.h"
 #include "crisis.h"
 #include "flow.h"
 #include "normalise.h"
@@ -193,8 +194,26 @@ static void tidy(strbuf *b)
     b->s[w] = '\0';
 }
 
+/* Keep the offer this reply makes; without one, keep the last offer unless
+ * the conversation moved (another step, skill or mode). */
+static void keep_offer(dbt_session *s)
+{
+    const dbt_reply *r = &s->reply;
+    if (r->n_choices) {
+        if ((const char *const *)r->choices != s->offer_src &&
+            !session_set_offer(s, (const char *const *)r->choices, (int)r->n_choices))
+            s->oom = true;
+        return;
+    }
+    bool moved = s->mode != s->turn_mode || s->turn_skill < 0 ||
+                 (s->mode == MODE_SKILL && (s->skill != s->turn_skill || s->step != s->turn_step));
+    if (moved)
+        session_set_offer(s, NULL, 0);
+}
+
 static const dbt_reply *finish(dbt_session *s)
 {
+    keep_offer(s);
     release(s);
     if (s->out.oom || s->oom) {
         s->oom = false;
@@ -233,6 +252,39 @@ static bool prepare(dbt_session *s)
     turn_work *w = s->w;
     size_t slen;
     return text_for_screen(w->in.s, w->in.len, &w->folded, &w->lower, &slen) && !w->in.oom;
+}
+
+/* Does a rule of the step take this very text as an answer (a rating rule
+ * reading "2", say)? Catch-all rules do not count. */
+static bool step_reads_it(dbt_session *s)
+{
+    if (s->mode != MODE_SKILL)
+        return false;
+    const step *st = &s->e->skills[s->skill].steps[s->step];
+    for (int i = 0; i < st->nrules; i++)
+        for (int k = 0; k < st->rules[i].npats; k++) {
+            const pattern *p = st->rules[i].pats[k];
+            if (strstr(p->src, ".+") || strstr(p->src, ".*") || strstr(p->src, ".{"))
+                continue;
+            if (pat_match(p, s->w->in.s, s->w->in.len, 0, &s->w->m) == PM_MATCH)
+                return true;
+        }
+    return false;
+}
+
+/* "2", "the second one", "option two": the text of that choice of the last
+ * offer, in every front end, unless the step reads the text itself. 1 when
+ * a choice was taken, 0 when none, -1 when memory ran out. */
+static int take_choice(dbt_session *s)
+{
+    turn_work *w = s->w;
+    int k = s->noffer ? choice_ref(w->in.s, w->in.len, s->noffer) : 0;
+    if (!k || step_reads_it(s))
+        return 0;
+    sb_clear(&w->in);
+    if (!text_clean(s->offer[k - 1], strlen(s->offer[k - 1]), TEXT_MAX_SCREEN, &w->in))
+        return -1;
+    return prepare(s) ? 1 : -1;
 }
 
 /* The rules of where the person is, then routing; false when none fired. */
@@ -281,6 +333,9 @@ const dbt_reply *dbt_session_turn(dbt_session *s, const char *text)
     s->w = &work;
     flow_reset(s);
     s->counter++;
+    s->turn_mode = s->mode;
+    s->turn_skill = s->mode == MODE_SKILL ? s->skill : 0;
+    s->turn_step = s->step;
     if (!text)
         text = "";
     size_t raw = strlen(text);
@@ -334,6 +389,12 @@ const dbt_reply *dbt_session_turn(dbt_session *s, const char *text)
         flow_reoffer(s);
         return finish(s);
     }
+    int took = take_choice(s);
+    if (took < 0) {
+        s->out.oom = true;
+        return finish(s);
+    }
+    fixed &= !took;
     if (try_commands(s) || (s->mode == MODE_CHECKIN && safety_checkin(s)) || respond(s))
         return finish(s);
     if (fixed && strcmp(sb_str(&w->fixed), sb_str(&w->in)) != 0) {
@@ -359,6 +420,7 @@ const dbt_reply *dbt_session_start(dbt_session *s)
     flow_leave(s);
     session_clear_vars(s);
     s->ended = false;
+    s->turn_skill = -1;
     flow_say(s, &s->e->coach.greeting, NULL);
     return finish(s);
 }
@@ -376,6 +438,7 @@ const dbt_reply *dbt_session_jump(dbt_session *s, const char *skill_id, const ch
     flow_reset(s);
     flow_leave(s);
     session_clear_vars(s);
+    s->turn_skill = -1;
     flow_enter(s, k, st, NULL, 0);
     return finish(s);
 }

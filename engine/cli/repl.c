@@ -189,20 +189,6 @@ static void print_reply(const ui *u, const dbt_reply *r)
     fflush(stdout);
 }
 
-/* A number typed for a numbered choice becomes that choice's text. */
-static const char *pick_choice(const dbt_reply *last, const char *line)
-{
-    if (!last || !last->n_choices)
-        return line;
-    char *end;
-    long k = strtol(line, &end, 10);
-    while (*end == ' ')
-        end++;
-    if (end == line || *end || k < 1 || (size_t)k > last->n_choices)
-        return line;
-    return last->choices[k - 1];
-}
-
 /* ---- timers ------------------------------------------------------------ */
 
 /* Wait up to `ms` for Enter; true when Enter (or a signal) ends the wait. */
@@ -268,21 +254,17 @@ int plain_run(dbt_engine *e, const cli_opts *o)
     size_t cap = 0;
     ssize_t n;
     int rc = 0;
-    char *choice = NULL;
     while ((n = getline(&line, &cap, stdin)) >= 0) {
         if (n && line[n - 1] == '\n')
             line[--n] = '\0';
         if (diary_command(o, line, stdout))
             continue;
-        free(choice);
-        choice = strdup(pick_choice(r, line));
-        r = dbt_session_turn(s, choice ? choice : line);
+        r = dbt_session_turn(s, line); /* "2" takes a numbered choice */
         print_reply(&u, r);
         diary_after_turn(o, s, r, stdout);
         if (r->ended)
             break;
     }
-    free(choice);
     free(line);
     if (ferror(stdout) || fflush(stdout) != 0)
         rc = 1;
@@ -525,7 +507,6 @@ int repl_run(dbt_engine **ep, const cli_opts *o)
                  RL_PROMPT_END_IGNORE, RL_PROMPT_START_IGNORE, RL_PROMPT_END_IGNORE);
     else
         snprintf(prompt, sizeof prompt, "you> ");
-    char *chosen = NULL;
     for (;;) {
         run_timer(&u, &r->timer);
         char *line = le_readline(prompt);
@@ -559,16 +540,13 @@ int repl_run(dbt_engine **ep, const cli_opts *o)
             free(line);
             continue;
         }
-        free(chosen);
-        chosen = strdup(pick_choice(r, line));
+        r = dbt_session_turn(s, line); /* "2" takes a numbered choice */
         free(line);
-        r = dbt_session_turn(s, chosen ? chosen : "");
         print_reply(&u, r);
         diary_after_turn(o, s, r, stdout);
         if (r->ended)
             break;
     }
-    free(chosen);
     if (o->history)
         save_history();
     dbt_session_free(s);

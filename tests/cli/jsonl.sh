@@ -57,6 +57,16 @@ printf '{"session":"z","restore":%s}\n{"session":"z","text":"yell at my boss"}\n
 sed -n 1p "$T/out2" >"$T/l"; expect "restored" "$T/l" '"restored":true'
 sed -n 2p "$T/out2" >"$T/l"; expect "continues the same conversation" "$T/l" 'The urge is to yell at your boss'
 
+# A choice by its number, in JSON lines too, and still after a save and a
+# restore in another process.
+printf '{"session":"c1","text":"i want to text my ex so bad rn"}\n{"session":"c1","text":"3"}\n{"session":"c2","text":"i want to text my ex so bad rn"}\n{"session":"c2","save":true}\n' |
+    timeout 20 "$BIN" --skills skills --jsonl >"$T/ch" 2>&1
+sed -n 2p "$T/ch" >"$T/l"; expect "a bare number takes the third choice" "$T/l" '"skill":"tipp"'
+state=$(sed -n 4p "$T/ch" | sed 's/^{"session":"c2","state":\(.*\)}$/\1/')
+printf '{"session":"c3","restore":%s}\n{"session":"c3","text":"the second one"}\n' "$state" |
+    timeout 20 "$BIN" --skills skills --jsonl >"$T/ch2" 2>&1
+sed -n 2p "$T/ch2" >"$T/l"; expect "the offer survives a save and a restore" "$T/l" '"skill":"pros-and-cons"'
+
 # Thousands of sessions in one process.
 i=0
 while [ $i -lt 3000 ]; do

@@ -1,0 +1,75 @@
+/*
+ * choice.c - reads a reference to an offered choice out of a short message.
+ * It only names a number; the turn decides whether to take it.
+ */
+#include <ctype.h>
+#include <stdbool.h>
+#include <string.h>
+#include <strings.h>
+
+#include "choice.h"
+
+/* Words around a reference that do not change it ("let's do the 2nd one"). */
+static const char *const FILLER[] = {
+    "the",    "option", "number", "no",   "choice", "please", "pls",  "plz",  "i",    "guess",
+    "lets",   "let's",  "let",    "us",   "do",     "go",     "with", "pick", "choose", "take",
+    "want",   "ill",    "i'll",   "id",   "i'd",    "like",   "maybe", "uh",  "um",   "umm",
+    "ok",     "okay",   "k",      "try",  "prob",   "probably", "think", "that", "skill", "thanks",
+    "then",   "for",    "me",     "one",  "just",   "hmm",    "yeah", "yes",  "sure", "a",
+};
+
+static const char *const NUMBERS[][4] = {
+    {"1", "one", "first", "1st"},   {"2", "two", "second", "2nd"}, {"3", "three", "third", "3rd"},
+    {"4", "four", "fourth", "4th"}, {"5", "five", "fifth", "5th"}, {"6", "six", "sixth", "6th"},
+    {"7", "seven", "seventh", "7th"}, {"8", "eight", "eighth", "8th"},
+};
+
+static bool is_word(const char *w, size_t n, const char *const *list, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        if (strlen(list[i]) == n && !strncasecmp(w, list[i], n))
+            return true;
+    return false;
+}
+
+int choice_ref(const char *s, size_t len, int n)
+{
+    int found = 0, words = 0;
+    bool one = false;
+    for (size_t i = 0; i < len;) {
+        if (!isalnum((unsigned char)s[i]) && s[i] != '\'') {
+            if (!strchr(" \t#.,!?:)-", s[i]))
+                return 0; /* other signs: a sentence, not a reference */
+            i++;
+            continue;
+        }
+        size_t b = i;
+        while (i < len && (isalnum((unsigned char)s[i]) || s[i] == '\''))
+            i++;
+        const char *w = s + b;
+        size_t wn = i - b;
+        if (++words > 8)
+            return 0;
+        int k = 0;
+        for (int r = 0; r < 8 && !k; r++)
+            if (is_word(w, wn, NUMBERS[r], 4))
+                k = r + 1;
+        if (wn == 4 && !strncasecmp(w, "last", 4))
+            k = n;
+        if (k == 1 && wn == 3 && !strncasecmp(w, "one", 3)) {
+            one = true; /* "one", or "the second one" */
+            continue;
+        }
+        if (k) {
+            if (found && found != k)
+                return 0;
+            found = k;
+            continue;
+        }
+        if (!is_word(w, wn, FILLER, sizeof FILLER / sizeof FILLER[0]))
+            return 0;
+    }
+    if (!found && one)
+        found = 1;
+    return found >= 1 && found <= n ? found : 0;
+}
