@@ -11,16 +11,17 @@
 
 /* Words around a reference that do not change it ("let's do the 2nd one"). */
 static const char *const FILLER[] = {
-    "the",    "option", "number", "no",   "choice", "please", "pls",  "plz",  "i",    "guess",
-    "lets",   "let's",  "let",    "us",   "do",     "go",     "with", "pick", "choose", "take",
-    "want",   "ill",    "i'll",   "id",   "i'd",    "like",   "maybe", "uh",  "um",   "umm",
-    "ok",     "okay",   "k",      "try",  "prob",   "probably", "think", "that", "skill", "thanks",
-    "then",   "for",    "me",     "one",  "just",   "hmm",    "yeah", "yes",  "sure", "a",
+    "the",  "option", "number", "no",  "choice", "please",   "pls",   "plz",  "i",      "guess",
+    "lets", "let's",  "let",    "us",  "do",     "go",       "with",  "pick", "choose", "take",
+    "want", "ill",    "i'll",   "id",  "i'd",    "like",     "maybe", "uh",   "um",     "umm",
+    "ok",   "okay",   "k",      "try", "prob",   "probably", "think", "that", "skill",  "thanks",
+    "then", "for",    "me",     "one", "just",   "hmm",      "yeah",  "yes",  "sure",   "a",
 };
 
 static const char *const NUMBERS[][4] = {
-    {"1", "one", "first", "1st"},   {"2", "two", "second", "2nd"}, {"3", "three", "third", "3rd"},
-    {"4", "four", "fourth", "4th"}, {"5", "five", "fifth", "5th"}, {"6", "six", "sixth", "6th"},
+    {"1", "one", "first", "1st"},     {"2", "two", "second", "2nd"},
+    {"3", "three", "third", "3rd"},   {"4", "four", "fourth", "4th"},
+    {"5", "five", "fifth", "5th"},    {"6", "six", "sixth", "6th"},
     {"7", "seven", "seventh", "7th"}, {"8", "eight", "eighth", "8th"},
 };
 

@@ -31,7 +31,7 @@ static json_t *clean_string(const char *v)
 {
     strbuf b;
     sb_init(&b);
-    if (!text_clean(v, strlen(v), PLAN_MAX_TEXT * 4, &b)) {
+    if (!text_clean(v, strlen(v), (size_t)PLAN_MAX_TEXT * 4, &b)) {
         sb_free(&b);
         return NULL;
     }

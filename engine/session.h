@@ -12,9 +12,9 @@
 #include "util.h"
 
 enum {
-    SESSION_MAX_VARS = 64,   /* variables one session may hold */
-    SESSION_MAX_VALUE = 300, /* bytes of one variable's value */
-    SESSION_MAX_STACK = 8,   /* nested `call`s */
+    SESSION_MAX_VARS = 64,    /* variables one session may hold */
+    SESSION_MAX_VALUE = 300,  /* bytes of one variable's value */
+    SESSION_MAX_STACK = 8,    /* nested `call`s */
     SESSION_MAX_HISTORY = 16, /* steps remembered for "back" */
     SESSION_MAX_OFFER = 8     /* choices of one offer kept for "2", "the second one" */
 };
@@ -71,8 +71,8 @@ struct dbt_session {
     const char *const *offer_src; /* the model's array they were copied from */
     sess_mode turn_mode;          /* where the current turn began: mode, */
     int turn_skill, turn_step;    /* skill and step (-1: a new start) */
-    struct json_t *plan; /* the person's safety plan, cleaned (plan.c), or NULL */
-    char *record;        /* the record of the skill that ended this call (record.c), or NULL */
+    struct json_t *plan;          /* the person's safety plan, cleaned (plan.c), or NULL */
+    char *record; /* the record of the skill that ended this call (record.c), or NULL */
 
     struct turn_work *w; /* working state, only during a turn, else NULL */
     bool oom;            /* memory ran out during this call */

@@ -110,7 +110,7 @@ static void *reaper(void *arg)
 }
 
 static sstore_rc mem_run(sstore *st, const dbt_engine *e, const proto_req *q, const char *region,
-                        sstore_result *res)
+                         sstore_result *res)
 {
     mstore *m = (mstore *)st;
     pthread_mutex_lock(&m->lock);
@@ -181,7 +181,7 @@ sstore *sstore_memory_new(long max_sessions, int idle_s)
     m->nb = 1024;
     while (m->nb < (size_t)max_sessions / 2 && m->nb < ((size_t)1 << 20))
         m->nb *= 2;
-    m->b = calloc(m->nb, sizeof *m->b);
+    m->b = calloc(m->nb, sizeof *m->b); // NOLINT(bugprone-sizeof-expression): an array of pointers
     if (!m->b) {
         free(m);
         return NULL;
