@@ -6,6 +6,32 @@
 
 #include "loader.h"
 
+/* Talk about the step, in the whole message (the normalised text: "idk"
+ * reads "i don't know"). A step without the matching text, or whose own
+ * rule reads the message, is not affected (turn.c). */
+static const char *const META_SRC[META__COUNT] = {
+    [META_WHY] =
+        "^\\W*(?:(?:but|and|ok|okay|um+|hmm+|wait|so)\\W+)?(?:why\\W*(?:though|tho|that|this|"
+        "is that|do you ask|do you want to know|do you need to know|does (?:it|that|this) "
+        "matter|would that help|should i)?|what(?:'s| is) (?:this|that|the point)(?: for| of "
+        "(?:this|that|it))?|what (?:is|does) (?:this|that|it) (?:do|for|help)|how (?:does|will|"
+        "would|is) (?:this|that|it) (?:help|going to help|supposed to help)(?: me)?|what good "
+        "(?:is|will|does) (?:this|that|it)(?: do)?)\\W*$",
+    [META_REPHRASE] =
+        "^\\W*(?:(?:um+|hmm+|sorry|wait)\\W+)?(?:(?:i )?(?:don't|dont|do not) (?:get|"
+        "understand)(?: it| that| the question| what you mean| what you're asking)?|"
+        "what do you mean(?: by that)?|what does that mean|what\\?+|huh|i'm confused|"
+        "im confused|confused|i'm lost|im lost|i don't follow|i dont follow|say (?:that|it) "
+        "again|(?:can|could) you (?:explain|rephrase|say (?:it|that) (?:differently|"
+        "another way)|put it (?:differently|another way))(?: that)?(?: please)?)\\W*$",
+    [META_UNSURE] =
+        "^\\W*(?:(?:um+|hmm+|honestly|tbh|to be honest|i mean|ugh)\\W+)?(?:i (?:really )?"
+        "don't (?:really )?know|i do not know|dunno|i dunno|no idea|not sure|i'm not sure|"
+        "im not sure|i'm unsure|unsure|no clue|i have no idea|i've no idea|not really sure|"
+        "can't think of anything|cant think of anything|nothing comes to mind|"
+        "i can't think|i cant think)\\W*$",
+};
+
 void ld_coach(loader *L, const ynode *root)
 {
     static const char *const keys[] = {"greeting",    "scope",    "commands", "routes", "fallback",
@@ -15,6 +41,8 @@ void ld_coach(loader *L, const ynode *root)
                                                   "quit", "crisis", "explain", "practice", "about"};
     coach *c = &L->e->coach;
     c->file = L->file;
+    for (int i = 0; i < META__COUNT; i++)
+        c->meta[i] = ld_compile_builtin(L, META_SRC[i]);
     if (!ld_want(L, root, YN_MAP, "coach.yaml"))
         return;
     ld_check_keys(L, root, "coach.yaml", keys);

@@ -237,6 +237,18 @@ static void keep_pattern(loader *L, pattern *p)
         e->max_captures = (int)p->ncaptures;
 }
 
+pattern *ld_compile_builtin(loader *L, const char *src)
+{
+    size_t off = 0;
+    char msg[256];
+    pattern *p = pat_compile(src, strlen(src), !L->no_jit, &off, msg, sizeof msg);
+    if (!p)
+        longjmp(L->oom, 1); /* built-in patterns compile: only memory can fail */
+    p->src = src;
+    keep_pattern(L, p);
+    return p;
+}
+
 pattern *ld_compile(loader *L, const ynode *n)
 {
     if (!ld_str(L, n, "match"))

@@ -50,6 +50,8 @@ int ld_int(loader *L, const ynode *n, const char *what, int lo, int hi);
 textv ld_text(loader *L, const ynode *n, const char *what);
 /* A pattern, compiled and kept in the engine; NULL (reported) when bad. */
 pattern *ld_compile(loader *L, const ynode *n);
+/* One of the engine's own patterns (a static string), kept like the others. */
+pattern *ld_compile_builtin(loader *L, const char *src);
 
 /* Rules (load_rule.c). */
 typedef enum ld_rule_kind {

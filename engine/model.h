@@ -152,6 +152,8 @@ typedef struct command {
     textv idle; /* what to say when there is no exercise to act on */
 } command;
 
+enum { META_WHY, META_REPHRASE, META_UNSURE, META__COUNT };
+
 typedef struct coach {
     const char *file;
     textv greeting;
@@ -165,6 +167,10 @@ typedef struct coach {
     textv too_long;    /* said when a message is longer than a turn takes */
     textv empty;       /* said when a message is empty */
     rule_index *routes_rx;
+    /* Talk about the step rather than an answer to it (load_coach.c): "why?"
+     * (the step's why:), "what do you mean?" (its rephrase:), "idk" (its
+     * hint:). Matched on the whole message, before the step's rules. */
+    pattern *meta[META__COUNT];
 } coach;
 
 typedef struct crisis_cat {

@@ -264,10 +264,10 @@ static bool step_reads_it(dbt_session *s)
     for (int i = 0; i < st->nrules; i++)
         for (int k = 0; k < st->rules[i].npats; k++) {
             const pattern *p = st->rules[i].pats[k];
-            if (strstr(p->src, ".+") || strstr(p->src, ".*") || strstr(p->src, ".{"))
-                continue;
-            if (pat_match(p, s->w->in.s, s->w->in.len, 0, &s->w->m) == PM_MATCH)
-                return true;
+            static const char nonsense[] = "zqx vorblen quiv";
+            if (pat_match(p, s->w->in.s, s->w->in.len, 0, &s->w->m) == PM_MATCH &&
+                pat_match(p, nonsense, sizeof nonsense - 1, 0, &s->w->m) != PM_MATCH)
+                return true; /* it reads this, and is no catch-all */
         }
     return false;
 }
@@ -285,6 +285,44 @@ static int take_choice(dbt_session *s)
     if (!text_clean(s->offer[k - 1], strlen(s->offer[k - 1]), TEXT_MAX_SCREEN, &w->in))
         return -1;
     return prepare(s) ? 1 : -1;
+}
+
+/* Does an example answer of the step's rules say the same kind of thing
+ * (`p` matches it: "not sure" listed as an answer)? Then the author reads it
+ * as an answer there. */
+static bool example_of_step(dbt_session *s, const pattern *p)
+{
+    const step *st = flow_step(s);
+    for (int i = 0; i < st->nrules; i++)
+        for (int x = 0; x < st->rules[i].nexamples; x++) {
+            const char *ex = st->rules[i].examples[x];
+            if (pat_match(p, ex, strlen(ex), 0, &s->w->m) == PM_MATCH)
+                return true;
+        }
+    return false;
+}
+
+/* Talk about the step rather than an answer: "why?" gets the step's why:,
+ * "what do you mean?" its rephrase:, "idk" its hint:, and the step waits
+ * for its answer still. Never when a rule of the step reads the message
+ * itself ("not sure" at a health check means something there). */
+static bool meta_talk(dbt_session *s)
+{
+    if (s->mode != MODE_SKILL)
+        return false;
+    const step *st = flow_step(s);
+    const textv *say[META__COUNT] = {&st->why, &st->rephrase, &st->hint};
+    for (int i = 0; i < META__COUNT; i++) {
+        const pattern *p = s->e->coach.meta[i];
+        if (!say[i]->n || !p || pat_match(p, s->w->in.s, s->w->in.len, 0, &s->w->m) != PM_MATCH)
+            continue;
+        if (step_reads_it(s) || example_of_step(s, p))
+            return false;
+        flow_say(s, say[i], NULL);
+        flow_reoffer(s);
+        return true;
+    }
+    return false;
 }
 
 /* The rules of where the person is, then routing; false when none fired. */
@@ -395,7 +433,8 @@ const dbt_reply *dbt_session_turn(dbt_session *s, const char *text)
         return finish(s);
     }
     fixed &= !took;
-    if (try_commands(s) || (s->mode == MODE_CHECKIN && safety_checkin(s)) || respond(s))
+    if (try_commands(s) || (s->mode == MODE_CHECKIN && safety_checkin(s)) || meta_talk(s) ||
+        respond(s))
         return finish(s);
     if (fixed && strcmp(sb_str(&w->fixed), sb_str(&w->in)) != 0) {
         strbuf t = w->in;
