@@ -39,7 +39,7 @@ typedef struct sstore sstore;
 struct sstore {
     /* Carry out `q` (whose id is set) on its session; fills `res`. */
     sstore_rc (*run)(sstore *st, const dbt_engine *e, const proto_req *q, const char *region,
-                    sstore_result *res);
+                     sstore_result *res);
     /* Whether the store can be reached now. */
     bool (*healthy)(sstore *st);
     /* Sessions held, or -1 when the store cannot tell cheaply. */

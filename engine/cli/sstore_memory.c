@@ -110,7 +110,7 @@ static void *reaper(void *arg)
 }
 
 static sstore_rc mem_run(sstore *st, const dbt_engine *e, const proto_req *q, const char *region,
-                        sstore_result *res)
+                         sstore_result *res)
 {
     mstore *m = (mstore *)st;
     pthread_mutex_lock(&m->lock);

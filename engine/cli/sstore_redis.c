@@ -100,7 +100,7 @@ static long now_ms(void)
 /* Take the session's lock and read its state (a copy in `*state`, NULL when
  * there is none). */
 static sstore_rc lock_and_get(rstore *r, redisContext *c, const char *lockkey, const char *statekey,
-                             const char *token, char **state)
+                              const char *token, char **state)
 {
     long deadline = now_ms() + BUSY_WAIT_MS, wait = 1;
     for (;;) {
@@ -131,7 +131,7 @@ static sstore_rc lock_and_get(rstore *r, redisContext *c, const char *lockkey, c
 }
 
 static sstore_rc redis_run(sstore *st, const dbt_engine *e, const proto_req *q, const char *region,
-                          sstore_result *res)
+                           sstore_result *res)
 {
     rstore *r = (rstore *)st;
     char lockkey[PROTO_MAX_ID + 32], statekey[PROTO_MAX_ID + 32], token[33];

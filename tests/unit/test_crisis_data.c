@@ -18,7 +18,7 @@
 #include "model.h"
 
 typedef struct phrase {
-    char *category;   /* NULL for negatives */
+    char *category; /* NULL for negatives */
     char *text;
     const char *lang; /* "en", "es", "fr", "de", "pt" */
 } phrase;
@@ -28,12 +28,9 @@ typedef struct phrase {
 static const struct {
     const char *lang, *pos, *neg;
 } FILES[] = {
-    {"en", "positive.tsv", "negative.txt"},
-    {"en", "positive-normalise.tsv", NULL},
-    {"es", "positive.es.tsv", "negative.es.txt"},
-    {"fr", "positive.fr.tsv", "negative.fr.txt"},
-    {"de", "positive.de.tsv", "negative.de.txt"},
-    {"pt", "positive.pt.tsv", "negative.pt.txt"},
+    {"en", "positive.tsv", "negative.txt"},       {"en", "positive-normalise.tsv", NULL},
+    {"es", "positive.es.tsv", "negative.es.txt"}, {"fr", "positive.fr.tsv", "negative.fr.txt"},
+    {"de", "positive.de.tsv", "negative.de.txt"}, {"pt", "positive.pt.tsv", "negative.pt.txt"},
 };
 enum { NFILES = sizeof FILES / sizeof FILES[0] };
 

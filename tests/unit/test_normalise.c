@@ -159,9 +159,12 @@ static void test_dictionary_words_stay(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_shorthand),  cmocka_unit_test(test_elongation),
-        cmocka_unit_test(test_typos),      cmocka_unit_test(test_digits_as_letters),
-        cmocka_unit_test(test_within_one), cmocka_unit_test(test_untouched_text_is_copied),
+        cmocka_unit_test(test_shorthand),
+        cmocka_unit_test(test_elongation),
+        cmocka_unit_test(test_typos),
+        cmocka_unit_test(test_digits_as_letters),
+        cmocka_unit_test(test_within_one),
+        cmocka_unit_test(test_untouched_text_is_copied),
         cmocka_unit_test(test_dictionary_words_stay),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
