@@ -64,6 +64,7 @@ static const char *const module_titles[][2] = {
     {"distress-tolerance", "Distress tolerance"},
     {"emotion-regulation", "Emotion regulation"},
     {"interpersonal-effectiveness", "Interpersonal effectiveness"},
+    {"tools", "Tools"},
 };
 
 static void render_menu(const dbt_engine *e, strbuf *out)

@@ -112,7 +112,8 @@ static int diary_on(const cli_opts *o, bool yes, FILE *out)
     if (!ok)
         fprintf(stderr, "dbtcoach: %s\n", store_error(st));
     else
-        fprintf(out, "The diary is on. \"diary off\" stops it; \"diary forget\" deletes it.\n");
+        fprintf(out, "The diary is on. \"diary off\" stops it; the command \"dbtcoach diary "
+                     "forget\" deletes it.\n");
     store_close(st);
     return ok ? 0 : 1;
 }
@@ -130,7 +131,7 @@ static int diary_off(const cli_opts *o, FILE *out)
     bool ok = store_set(st, "diary", "off");
     if (ok)
         fprintf(out, "The diary is off: nothing new is kept. What was kept stays until "
-                     "\"diary forget\".\n");
+                     "the command \"dbtcoach diary forget\".\n");
     else
         fprintf(stderr, "dbtcoach: %s\n", store_error(st));
     store_close(st);

@@ -69,7 +69,7 @@ for c in 1 16 64; do
     for s in memory redis; do
         if [ $s = memory ]; then p=$MP; else p=$XP; fi
         set -- $(run $s "$p" "$c")
-        ratio=$(awk -v a="$1" -v b="$bare" 'BEGIN{printf "%.0f%%", b > 0 ? 100 * a / b : 0}')
+        ratio=$(awk -v a="$1" -v b="$bare" 'BEGIN{printf "%.0f%%", (b > 0 ? 100 * a / b : 0)}')
         printf '%-8s %5d %10.0f %9s %9s %7s %6s\n' "$s" "$c" "$1" "$2" "$3" "$ratio" "$4"
     done
 done
