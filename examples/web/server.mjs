@@ -3,14 +3,14 @@
 //   DBTCOACH=path/to/dbtcoach PORT=8080 node server.mjs
 //
 // One coach process serves every browser session: each gets a random id and
-// is one session in the JSON-lines stream. The page posts to /api/turn:
+// is one session in the JSON-lines stream. It serves the web chat of
+// `dbtcoach serve` (web/) and speaks the same protocol:
 //
-//   POST /api/turn  {"id"?: ID, "text"?: "...", "region"?: "US"}
-//   200             {"id": ID, "reply": {text, crisis, category, skill, step,
-//                                        choices, ended, timer?}}
+//   POST /v1/turn  {"session"?: ID, "text"?: "...", "region"?: "US"}
+//   200            the JSON-lines reply object, with "session": ID
 //
-// No id (or one this server no longer knows): a new session, with the
-// greeting when there is no text. A message is never dropped: text sent with
+// No session (or one this server no longer knows): a new one, with the
+// greeting when there is no text, and "restarted": true for an unknown id. A message is never dropped: text sent with
 // an unknown id is still screened and answered, in a new session.
 //
 // Listens on 127.0.0.1 only; put it behind your own TLS-terminating proxy to
@@ -29,6 +29,8 @@ import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
+// The page is the web chat `dbtcoach serve` serves (web/ of the project).
+const WEB = process.env.DBTCOACH_WEB || path.join(HERE, '..', '..', 'web');
 const BIN = process.env.DBTCOACH || 'dbtcoach';
 const PORT = Number.parseInt(process.env.PORT || '0', 10) || 0;
 const IDLE_MS = 30 * 60 * 1000; // a session unused this long is ended
@@ -114,8 +116,8 @@ function validRegion(r) {
 
 async function turn(body) {
   if ('text' in body && typeof body.text !== 'string') return [400, { error: '"text" must be a string' }];
-  let id = typeof body.id === 'string' && sessions.has(body.id) ? body.id : null;
-  const restarted = id === null && typeof body.id === 'string';
+  let id = typeof body.session === 'string' && sessions.has(body.session) ? body.session : null;
+  const restarted = id === null && typeof body.session === 'string';
   if (!id) {
     if (sessions.size >= MAX_SESSIONS) return [503, { error: 'too many sessions, try again soon' }];
     id = newId();
@@ -128,18 +130,9 @@ async function turn(body) {
   const r = await coach.request(req);
   if (r.error) return [400, { error: r.error }];
   if (r.crisis) onCrisis(id, r.category);
-  const reply = {
-    text: r.text,
-    crisis: r.crisis,
-    category: r.category,
-    skill: r.skill,
-    step: r.step,
-    choices: r.choices,
-    ended: r.ended,
-  };
-  if (r.timer) reply.timer = r.timer;
+  const reply = { ...r, session: id };
   if (r.ended) endSession(id);
-  return [200, restarted ? { id, reply, restarted: true } : { id, reply }];
+  return [200, restarted ? { ...reply, restarted: true } : reply];
 }
 
 function endSession(id) {
@@ -180,7 +173,7 @@ function readBody(req) {
 const server = http.createServer(async (req, res) => {
   const url = new URL(req.url, 'http://localhost');
   try {
-    if (url.pathname === '/api/turn') {
+    if (url.pathname === '/v1/turn') {
       if (req.method !== 'POST') return send(res, 405, { error: 'use POST' });
       if (!(req.headers['content-type'] || '').startsWith('application/json'))
         return send(res, 415, { error: 'send application/json' });
@@ -203,7 +196,7 @@ const server = http.createServer(async (req, res) => {
     const file = STATIC[url.pathname];
     if (!file || (req.method !== 'GET' && req.method !== 'HEAD'))
       return send(res, 404, 'not found\n', 'text/plain; charset=utf-8');
-    return send(res, 200, await readFile(path.join(HERE, file[0])), file[1]);
+    return send(res, 200, await readFile(path.join(WEB, file[0])), file[1]);
   } catch (e) {
     if (e.status) return send(res, e.status, { error: e.message });
     console.error(`server: ${e.message}`);

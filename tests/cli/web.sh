@@ -1,5 +1,6 @@
 #!/bin/sh
-# The web example in headless Chromium (examples/web/test/e2e.mjs).
+# The Node relay of examples/web in headless Chromium: the same browser test
+# as the web chat of dbtcoach serve (tests/web/e2e.mjs), over --jsonl.
 set -u
 BIN=${1:-build/dbtcoach}
 DBTCOACH_SKILLS=${DBTCOACH_SKILLS:-skills}
@@ -11,11 +12,11 @@ if [ ! -x /usr/bin/chromium ] || ! command -v node >/dev/null || ! command -v np
     exit 0
 fi
 abs=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
-if [ ! -d examples/web/node_modules/playwright-core ]; then
-    (cd examples/web && npm ci --silent --no-audit --no-fund) || {
-        echo "FAIL: npm ci in examples/web"
+if [ ! -d tests/web/node_modules/playwright-core ]; then
+    (cd tests/web && npm ci --silent --no-audit --no-fund) || {
+        echo "FAIL: npm ci in tests/web"
         echo "0 passed, 1 failed"
         exit 1
     }
 fi
-DBTCOACH=$abs CHROMIUM=/usr/bin/chromium timeout 180 node examples/web/test/e2e.mjs
+RELAY=1 DBTCOACH=$abs CHROMIUM=/usr/bin/chromium timeout 180 node tests/web/e2e.mjs

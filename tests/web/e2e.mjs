@@ -39,10 +39,17 @@ async function step(name, fn) {
   }
 }
 
+// The server: `dbtcoach serve`, or with RELAY=1 the Node relay of
+// examples/web, which serves the same page over `dbtcoach --jsonl`.
 function startServer() {
-  const server = spawn(BIN, ['serve', '--listen', '127.0.0.1:0'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const server = process.env.RELAY
+    ? spawn(process.execPath, [path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'examples', 'web', 'server.mjs')], {
+        env: { ...process.env, PORT: '0' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      })
+    : spawn(BIN, ['serve', '--listen', '127.0.0.1:0'], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
   const url = new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('server did not start')), TIMEOUT);
     readline.createInterface({ input: server.stdout }).on('line', (line) => {
