@@ -121,6 +121,7 @@ void flow_enter(dbt_session *s, int sk, int stepi, const capture_ctx *cx, int ho
     s->mode = MODE_SKILL;
     s->skill = sk;
     s->step = stepi;
+    s->asked = false;
     flow_say(s, &st->say, cx);
     flow_choices(s, st->choices, st->nchoices);
     s->reply.timer = st->timer;

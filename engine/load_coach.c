@@ -6,43 +6,233 @@
 
 #include "loader.h"
 
-/* Talk about the step, in the whole message (the normalised text: "idk"
- * reads "i don't know"). A step without the matching text, or whose own
- * rule reads the message, is not affected (turn.c). */
-static const char *const META_SRC[META__COUNT] = {
-    [META_WHY] =
-        "^\\W*(?:(?:but|and|ok|okay|um+|hmm+|wait|so)\\W+)?(?:why\\W*(?:though|tho|that|this|"
-        "is that|do you ask|do you want to know|do you need to know|does (?:it|that|this) "
-        "matter|would that help|should i)?|what(?:'s| is) (?:this|that|the point)(?: for| of "
-        "(?:this|that|it))?|what (?:is|does) (?:this|that|it) (?:do|for|help)|how (?:does|will|"
-        "would|is) (?:this|that|it) (?:help|going to help|supposed to help)(?: me)?|what good "
-        "(?:is|will|does) (?:this|that|it)(?: do)?)\\W*$",
-    [META_REPHRASE] =
-        "^\\W*(?:(?:um+|hmm+|sorry|wait)\\W+)?(?:(?:i )?(?:don't|dont|do not) (?:get|"
-        "understand)(?: it| that| the question| what you mean| what you're asking)?|"
-        "what do you mean(?: by that)?|what does that mean|what\\?+|huh|i'm confused|"
-        "im confused|confused|i'm lost|im lost|i don't follow|i dont follow|say (?:that|it) "
-        "again|(?:can|could) you (?:explain|rephrase|say (?:it|that) (?:differently|"
-        "another way)|put it (?:differently|another way))(?: that)?(?: please)?)\\W*$",
-    [META_UNSURE] =
-        "^\\W*(?:(?:um+|hmm+|honestly|tbh|to be honest|i mean|ugh)\\W+)?(?:i (?:really )?"
-        "don't (?:really )?know|i do not know|dunno|i dunno|no idea|not sure|i'm not sure|"
-        "im not sure|i'm unsure|unsure|no clue|i have no idea|i've no idea|not really sure|"
-        "can't think of anything|cant think of anything|nothing comes to mind|"
-        "i can't think|i cant think)\\W*$",
+/* The engine's default talk patterns, matched on the whole message as
+ * normalised ("idk" reads "i don't know"). coach.yaml's `talk:` may replace
+ * any of them. A step whose own rule reads the message, or lists such words
+ * among a rule's examples, is not affected (talk.c). */
+#define LEAD(words) "^\\W*(?:(?:" words ")\\W+)?"
+#define TAIL        "\\W*$"
+static const char
+    *const
+        TALK_SRC[TALK__COUNT] =
+            {
+                [TALK_WHY] =
+                    LEAD("but|and|ok|okay|um+|hmm+|wait|so") "(?:why\\W*(?:though|tho|that|this|is "
+                                                             "that|do you ask|do you want to "
+                                                             "know|do you need to "
+                                                             "know|does (?:it|that|this) "
+                                                             "matter|would that help|should "
+                                                             "i)?|what(?:'s| is) (?:this|that|"
+                                                             "the point)(?: for| of "
+                                                             "(?:this|that|it))?|what (?:is|does) "
+                                                             "(?:this|that|it) (?:do|for|help)|"
+                                                             "how (?:does|will|would|is) "
+                                                             "(?:this|that|it) (?:help|going to "
+                                                             "help|supposed to help)(?: me)?|"
+                                                             "what good (?:is|will|does) "
+                                                             "(?:this|that|it)(?: do)?)" TAIL,
+                [TALK_REPHRASE] = LEAD(
+                    "um+|hmm+|sorry|wait") "(?:(?:i )?(?:don't|dont|do not) (?:get|understand)(?: "
+                                           "it| that| the question| what you "
+                                           "mean| what you're asking)?|what do you mean(?: by "
+                                           "that)?|what does that mean|what\\?+|huh|"
+                                           "i'm confused|im confused|confused|i'm lost|im lost|i "
+                                           "don't follow|i dont follow|say (?:that|"
+                                           "it) again|(?:can|could) you (?:explain|rephrase|say "
+                                           "(?:it|that) (?:differently|another way)|"
+                                           "put it (?:differently|another way))(?: that)?(?: "
+                                           "please)?)" TAIL,
+                [TALK_UNSURE] = LEAD(
+                    "um+|hmm+|honestly|tbh|to be honest|i mean|ugh") "(?:i (?:really )?don't "
+                                                                     "(?:really )?know|i do not "
+                                                                     "know|dunno|i dunno|no "
+                                                                     "idea|not sure|"
+                                                                     "i'm not sure|im not sure|i'm "
+                                                                     "unsure|unsure|no clue|i have "
+                                                                     "no idea|i've no idea|not "
+                                                                     "really "
+                                                                     "sure|can't think of "
+                                                                     "anything|cant think of "
+                                                                     "anything|nothing comes to "
+                                                                     "mind|i can't think|"
+                                                                     "i cant think)" TAIL,
+                [TALK_OTHER] = LEAD("um+|hmm+|honestly|tbh|ugh|sorry|no|nah|ok|okay|actually|i "
+                                    "think") "(?:(?:can we |could we |can i |could i |let's |lets "
+                                             "|i want to |i wanna |i'd like to |"
+                                             "i would like to |i need to |maybe "
+                                             ")?(?:do|try|have|go with|pick|want) (?:something|"
+                                             "anything) (?:else|different)|something "
+                                             "(?:else|different)|(?:a |an )?(?:different|other|"
+                                             "another) "
+                                             "(?:skill|exercise|one|thing)|(?:this|that|it)(?: "
+                                             "is|'s|s)? not (?:helping|working"
+                                             "|for me)|(?:this|that|it)(?: really)? "
+                                             "(?:isn't|isnt|ain't|aint) (?:helping|working|for me)|"
+                                             "(?:this|that|it)(?: really)? (?:doesn't|does "
+                                             "not|doesnt|won't|wont|will not|didn't|didnt|"
+                                             "isn't going to|isnt going to|is not going to) "
+                                             "(?:help|work)(?: for me| me)?|"
+                                             "(?:this|that|it)(?: is|'s)? (?:useless|pointless|not "
+                                             "for me|not my thing)|"
+                                             "(?:this|that|it)(?: skill| exercise)? (?:is|'s) "
+                                             "(?:stupid|dumb|boring)|"
+                                             "not helping|not working|(?:i )?(?:don't|dont|do not) "
+                                             "(?:want|wanna|like) (?:to )?(?:do )?"
+                                             "(?:this|that)(?: one| skill| exercise)?(?: right "
+                                             "now| now)?|(?:change|switch) (?:the )?"
+                                             "(?:skill|exercise)|(?:i )?(?:want|need) (?:a "
+                                             "different|another) (?:skill|exercise|one))"
+                                             "(?: (?:please|pls|plz|then|instead|now|tbh))*" TAIL,
+                [TALK_RESUME] = LEAD(
+                    "ok|okay|no|nah|actually") "(?:keep going(?: with .{1,60})?|carry on(?: with "
+                                               ".{1,60})?|continue(?: with .{1,60})?|"
+                                               "go back to (?:it|that|this|the "
+                                               "(?:skill|exercise|last one))|back to "
+                                               "(?:it|that|the (?:skill"
+                                               "|exercise))|let'?s (?:keep going|continue|carry "
+                                               "on|stay with (?:it|this))|stay with (?:it|"
+                                               "this|that)|(?:i'll|ill|i will) (?:keep "
+                                               "going|stay|carry on))" TAIL,
+                [TALK_THANKS] = LEAD(
+                    "ok|okay|oh|aw+|alright") "(?:thanks|thank you|thank u|thank "
+                                              "ya|thankyou|thx|thnx|thnks|tnx|ty|tysm|tyvm|cheers|"
+                                              "much appreciated|appreciate it|i appreciate "
+                                              "(?:it|that|you|this))(?: (?:so much|a lot|"
+                                              "very much|again|for that|for this|for (?:the "
+                                              ")?help(?:ing)?|for listening|coach))*" TAIL,
+                [TALK_SORRY] = LEAD(
+                    "oh|oops|oop|ugh|um+|ah") "(?:sorry|soz|sry|srry|my bad|apologies|(?:i'm|im|i "
+                                              "am) (?:so )?sorry)(?: (?:about that|"
+                                              "again|for that|for this|for (?:rambling|the "
+                                              "rant|ranting|venting|the wait|going on|taking "
+                                              "so long|typing so much|being slow|the typo|the "
+                                              "typos|my spelling)))?" TAIL,
+                [TALK_LAUGH] =
+                    "^\\W*(?:(?:lol|lmao|lmfao|rofl|ha(?:ha)+h*|he(?:he)+|ha ha(?: "
+                    "ha)*|a?ha(?:ha)+|"
+                    "xd|:\\)|:d|\xf0\x9f\x98\x82|\xf0\x9f\xa4\xa3|\xf0\x9f\x98\x85)\\W*)+$",
+                [TALK_ACK] =
+                    "^\\W*(?:ok|okay|okey|okie|oki|k|kk|ya|yea|yeah|yep|yup|yes|sure|alright|all "
+                    "right|fine|cool|right|mhm+|mm+|uh huh|got it|gotcha|i see|makes sense|sounds "
+                    "good|will do|sure thing|fair enough)(?:\\W+(?:ok|okay|then|sure|thanks|yeah|"
+                    "cool|fine))*" TAIL,
+                [TALK_VENT] =
+                    "^\\W*(?:(?:ugh+|u+gh|argh+|a+rgh+|fml|ffs|omg|sigh|\\*sigh\\*|meh|hmm+|hm+|"
+                    "uh+|um+|oof|welp|bruh|jeez|god|man|wow|damn|dammit|idk|i don't know|"
+                    "i dunno|dunno|no idea|not sure|ok|okay|k|hm|\\.\\.\\.+|\\?+)\\W*)+$",
+                [TALK_RATING] = NULL, /* the words are the levels below */
 };
+
+/* Ratings in words, weakest first; talk.c tries them in the order of
+ * LEVEL_TRY, so "not that bad" is low before "bad" is high. */
+static const char *const LEVEL_SRC[LEVEL__COUNT] = {
+    [LEVEL_NONE] = "\\b(?:none|nothing|no urge|not at all|(?:it's |its |it is )?gone|nada|"
+                   "not there|not really there|zilch)\\b",
+    [LEVEL_LOW] = "\\b(?:low|lowish|a (?:little|tiny|wee) bit|a little|a bit|slight(?:ly)?|"
+                  "mild(?:ly)?|small|weak|faint|barely|hardly|not (?:much|very|that|too|so|"
+                  "really)(?: \\w+)?|not bad|calm(?:er)?|fine|better now|under control|"
+                  "manageable)\\b",
+    [LEVEL_SOME] = "\\b(?:medium|moderate(?:ly)?|middling|middle|in (?:the )?between|half|"
+                   "halfway|so-so|so so|meh|somewhat|kind of|kinda|sort of|sorta|fairly|"
+                   "average|okay-?ish|ok-?ish)\\b",
+    [LEVEL_TOP] = "\\b(?:(?:really|very|so|super|extremely) (?:really|very|so|super) "
+                  "\\w+|the worst|worst(?: it's| its| it has| it's ever| ever)|unbearable|"
+                  "unbearably|off the (?:charts|scale)|through the roof|maxed(?: out)?|max|"
+                  "extreme(?:ly)?|insane(?:ly)?|overwhelming|can't take (?:it|this)|cant take "
+                  "(?:it|this))\\b",
+    [LEVEL_HIGH] = "\\b(?:bad|strong|stronger|high|intense|a lot|lots|huge|big|massive|"
+                   "terrible|awful|horrible|severe|so much|really \\w+|very \\w+|so \\w+|"
+                   "pretty \\w+|quite \\w+|heavy|powerful|hard|rough|loud)\\b",
+};
+
+/* Text the engine says when coach.yaml has none. */
+static const char *const THANKS_SAY[] = {"You're welcome."};
+static const char *const SORRY_SAY[] = {"No need to be sorry."};
+static const char *const OTHER_SAY[] = {
+    "Okay, we can try something else. These help in moments like this too:"};
+static const char *const VENT_SAY[] = {
+    "That's okay, take your time. When you're ready, pick one, or tell me a "
+    "bit more:"};
+static const char *const RATING_SAY[] = {
+    "Thank you for telling me. A rough number helps us notice later whether "
+    "anything changed."};
+static const char *const RATING_AGAIN[] = {
+    "Let's call it about {rating_guess} out of {rating_max} for now."};
+
+static textv builtin_text(const char *const *v, int n)
+{
+    textv t = {(const char **)v, n, {NULL, 0, 0}};
+    return t;
+}
+
+/* coach.yaml's `talk:`: per kind, `match:` (replaces the default pattern),
+ * `say:` and, for rating, `again:`. */
+static void ld_talk(loader *L, const ynode *n, coach *c)
+{
+    static const char *const names[TALK__COUNT] = {
+        [TALK_WHY] = "why",     [TALK_REPHRASE] = "rephrase", [TALK_UNSURE] = "unsure",
+        [TALK_OTHER] = "other", [TALK_RESUME] = "resume",     [TALK_THANKS] = "thanks",
+        [TALK_SORRY] = "sorry", [TALK_LAUGH] = "laugh",       [TALK_ACK] = "ack",
+        [TALK_VENT] = "vent",   [TALK_RATING] = "rating"};
+    static const char *const keys[] = {"match", "say", "again", NULL};
+    if (!n || !ld_want(L, n, YN_MAP, "'talk'"))
+        return;
+    const char *allowed[TALK__COUNT + 1];
+    for (int i = 0; i < TALK__COUNT; i++)
+        allowed[i] = names[i];
+    allowed[TALK__COUNT] = NULL;
+    ld_check_keys(L, n, "'talk'", allowed);
+    for (int i = 0; i < TALK__COUNT; i++) {
+        const ynode *k = ytree_get(n, names[i]);
+        if (!k || !ld_want(L, k, YN_MAP, names[i]) || !ld_check_keys(L, k, names[i], keys))
+            continue;
+        talk *t = &c->talk[i];
+        const ynode *m = ytree_get(k, "match");
+        if (m && i == TALK_RATING)
+            ld_err(L, m, "talk 'rating' has no 'match:' (its words are built in)");
+        else if (m)
+            t->match = ld_compile(L, m);
+        const ynode *say = ytree_get(k, "say");
+        if (say && i <= TALK_UNSURE)
+            ld_err(L, say, "talk '%s' says the step's own '%s:' text; it has no 'say:'", names[i],
+                   i == TALK_WHY        ? "why"
+                   : i == TALK_REPHRASE ? "rephrase"
+                                        : "hint");
+        else if (say)
+            t->say = ld_text(L, say, "say");
+        const ynode *again = ytree_get(k, "again");
+        if (again && i != TALK_RATING)
+            ld_err(L, again, "only talk 'rating' has 'again:'");
+        else if (again)
+            t->again = ld_text(L, again, "again");
+    }
+}
+
+static void talk_defaults(loader *L, coach *c)
+{
+    for (int i = 0; i < TALK__COUNT; i++)
+        if (TALK_SRC[i])
+            c->talk[i].match = ld_compile_builtin(L, TALK_SRC[i]);
+    for (int i = 0; i < LEVEL__COUNT; i++)
+        c->level[i] = ld_compile_builtin(L, LEVEL_SRC[i]);
+    c->talk[TALK_THANKS].say = builtin_text(THANKS_SAY, 1);
+    c->talk[TALK_SORRY].say = builtin_text(SORRY_SAY, 1);
+    c->talk[TALK_OTHER].say = builtin_text(OTHER_SAY, 1);
+    c->talk[TALK_VENT].say = builtin_text(VENT_SAY, 1);
+    c->talk[TALK_RATING].say = builtin_text(RATING_SAY, 1);
+    c->talk[TALK_RATING].again = builtin_text(RATING_AGAIN, 1);
+}
 
 void ld_coach(loader *L, const ynode *root)
 {
-    static const char *const keys[] = {"greeting",    "scope",    "commands", "routes", "fallback",
-                                       "after_skill", "too_long", "empty",    NULL};
+    static const char *const keys[] = {"greeting", "scope",       "commands", "routes", "fallback",
+                                       "talk",     "after_skill", "too_long", "empty",  NULL};
     static const char *const ckeys[] = {"command", "match", "examples", "say", "idle", NULL};
     static const char *const names[CMD__COUNT] = {"help", "menu",   "back",    "skip",     "stop",
                                                   "quit", "crisis", "explain", "practice", "about"};
     coach *c = &L->e->coach;
     c->file = L->file;
-    for (int i = 0; i < META__COUNT; i++)
-        c->meta[i] = ld_compile_builtin(L, META_SRC[i]);
+    talk_defaults(L, c);
     if (!ld_want(L, root, YN_MAP, "coach.yaml"))
         return;
     ld_check_keys(L, root, "coach.yaml", keys);
@@ -58,6 +248,7 @@ void ld_coach(loader *L, const ynode *root)
     if (!c->too_long.n)
         ld_err(L, root, "coach.yaml needs 'too_long:' (what to say to a message too long to take)");
     c->empty = ld_text(L, ytree_get(root, "empty"), "empty");
+    ld_talk(L, ytree_get(root, "talk"), c);
     c->routes = ld_rules(L, ytree_get(root, "routes"), "'routes'", LD_COACH, &c->nroutes);
     const ynode *cmds = ytree_get(root, "commands");
     if (!cmds || !ld_want(L, cmds, YN_SEQ, "'commands'"))

@@ -152,7 +152,32 @@ typedef struct command {
     textv idle; /* what to say when there is no exercise to act on */
 } command;
 
-enum { META_WHY, META_REPHRASE, META_UNSURE, META__COUNT };
+/* Talk about a step rather than an answer to it, and the small talk of a
+ * conversation (talk.c). Each kind has a pattern (the engine's default or
+ * coach.yaml's `talk:`) and, for some, the coach's own texts. */
+typedef enum talk_kind {
+    TALK_WHY,      /* "why?": the step's why: */
+    TALK_REPHRASE, /* "what do you mean?": the step's rephrase: */
+    TALK_UNSURE,   /* "idk": the step's hint: */
+    TALK_OTHER,    /* "something else", "this isn't helping": other skills, and the way back */
+    TALK_RESUME,   /* "keep going": back to the step, after TALK_OTHER's offer */
+    TALK_THANKS,
+    TALK_SORRY,
+    TALK_LAUGH,
+    TALK_ACK,    /* "ok", "yea", "sure": never stored as an answer */
+    TALK_VENT,   /* "ugh", "fml": at the coach, the last offer stays */
+    TALK_RATING, /* a rating in words ("really bad"): ask for the number once */
+    TALK__COUNT
+} talk_kind;
+
+/* How strong a rating in words is, weakest first. */
+enum { LEVEL_NONE, LEVEL_LOW, LEVEL_SOME, LEVEL_HIGH, LEVEL_TOP, LEVEL__COUNT };
+
+typedef struct talk {
+    pattern *match;
+    textv say;   /* what the coach says (before the step's own text, if any) */
+    textv again; /* TALK_RATING: said when the number is guessed, the second time */
+} talk;
 
 typedef struct coach {
     const char *file;
@@ -167,10 +192,8 @@ typedef struct coach {
     textv too_long;    /* said when a message is longer than a turn takes */
     textv empty;       /* said when a message is empty */
     rule_index *routes_rx;
-    /* Talk about the step rather than an answer to it (load_coach.c): "why?"
-     * (the step's why:), "what do you mean?" (its rephrase:), "idk" (its
-     * hint:). Matched on the whole message, before the step's rules. */
-    pattern *meta[META__COUNT];
+    talk talk[TALK__COUNT];
+    pattern *level[LEVEL__COUNT]; /* ratings in words, by strength */
 } coach;
 
 typedef struct crisis_cat {

@@ -15,6 +15,7 @@
 #include "flow.h"
 #include "normalise.h"
 #include "safety.h"
+#include "talk.h"
 #include "text.h"
 
 /* Global routing: a skill asked for by name, skill triggers, then (outside
@@ -254,24 +255,6 @@ static bool prepare(dbt_session *s)
     return text_for_screen(w->in.s, w->in.len, &w->folded, &w->lower, &slen) && !w->in.oom;
 }
 
-/* Does a rule of the step take this very text as an answer (a rating rule
- * reading "2", say)? Catch-all rules do not count. */
-static bool step_reads_it(dbt_session *s)
-{
-    if (s->mode != MODE_SKILL)
-        return false;
-    const step *st = &s->e->skills[s->skill].steps[s->step];
-    for (int i = 0; i < st->nrules; i++)
-        for (int k = 0; k < st->rules[i].npats; k++) {
-            const pattern *p = st->rules[i].pats[k];
-            static const char nonsense[] = "zqx vorblen quiv";
-            if (pat_match(p, s->w->in.s, s->w->in.len, 0, &s->w->m) == PM_MATCH &&
-                pat_match(p, nonsense, sizeof nonsense - 1, 0, &s->w->m) != PM_MATCH)
-                return true; /* it reads this, and is no catch-all */
-        }
-    return false;
-}
-
 /* "2", "the second one", "option two": the text of that choice of the last
  * offer, in every front end, unless the step reads the text itself. 1 when
  * a choice was taken, 0 when none, -1 when memory ran out. */
@@ -279,50 +262,12 @@ static int take_choice(dbt_session *s)
 {
     turn_work *w = s->w;
     int k = s->noffer ? choice_ref(w->in.s, w->in.len, s->noffer) : 0;
-    if (!k || step_reads_it(s))
+    if (!k || (talk_step_reads(s) && !talk_other_offer(s)))
         return 0;
     sb_clear(&w->in);
     if (!text_clean(s->offer[k - 1], strlen(s->offer[k - 1]), TEXT_MAX_SCREEN, &w->in))
         return -1;
     return prepare(s) ? 1 : -1;
-}
-
-/* Does an example answer of the step's rules say the same kind of thing
- * (`p` matches it: "not sure" listed as an answer)? Then the author reads it
- * as an answer there. */
-static bool example_of_step(dbt_session *s, const pattern *p)
-{
-    const step *st = flow_step(s);
-    for (int i = 0; i < st->nrules; i++)
-        for (int x = 0; x < st->rules[i].nexamples; x++) {
-            const char *ex = st->rules[i].examples[x];
-            if (pat_match(p, ex, strlen(ex), 0, &s->w->m) == PM_MATCH)
-                return true;
-        }
-    return false;
-}
-
-/* Talk about the step rather than an answer: "why?" gets the step's why:,
- * "what do you mean?" its rephrase:, "idk" its hint:, and the step waits
- * for its answer still. Never when a rule of the step reads the message
- * itself ("not sure" at a health check means something there). */
-static bool meta_talk(dbt_session *s)
-{
-    if (s->mode != MODE_SKILL)
-        return false;
-    const step *st = flow_step(s);
-    const textv *say[META__COUNT] = {&st->why, &st->rephrase, &st->hint};
-    for (int i = 0; i < META__COUNT; i++) {
-        const pattern *p = s->e->coach.meta[i];
-        if (!say[i]->n || !p || pat_match(p, s->w->in.s, s->w->in.len, 0, &s->w->m) != PM_MATCH)
-            continue;
-        if (step_reads_it(s) || example_of_step(s, p))
-            return false;
-        flow_say(s, say[i], NULL);
-        flow_reoffer(s);
-        return true;
-    }
-    return false;
 }
 
 /* The rules of where the person is, then routing; false when none fired. */
@@ -433,8 +378,21 @@ const dbt_reply *dbt_session_turn(dbt_session *s, const char *text)
         return finish(s);
     }
     fixed &= !took;
-    if (try_commands(s) || (s->mode == MODE_CHECKIN && safety_checkin(s)) || meta_talk(s) ||
-        respond(s))
+    if (took && talk_other_offer(s)) { /* a skill of "something else"'s offer */
+        int k = model_skill_by_name(e, w->in.s, w->in.len);
+        if (k >= 0) {
+            flow_start(s, k, e->skills[k].start, false);
+            return finish(s);
+        }
+    }
+    if (try_commands(s) || (s->mode == MODE_CHECKIN && safety_checkin(s)))
+        return finish(s);
+    talk_result tk = talk_step(s);
+    if (tk == TALK_OOM || (tk == TALK_GUESS && !prepare(s))) {
+        s->out.oom = true;
+        return finish(s);
+    }
+    if (tk == TALK_SAID || talk_coach(s) || respond(s))
         return finish(s);
     if (fixed && strcmp(sb_str(&w->fixed), sb_str(&w->in)) != 0) {
         strbuf t = w->in;

@@ -1,0 +1,272 @@
+/*
+ * talk.c - what people say to the coach that is not an answer to the
+ * step: "why?", "what do you mean?", "idk", "something else", "thanks",
+ * "sorry", "lol", "ok", and a rating in words ("really bad"). The patterns
+ * are the engine's defaults or coach.yaml's `talk:` (load_coach.c); the
+ * texts are the step's own (why:, rephrase:, hint:) or the coach's. A step
+ * whose own rule reads the message keeps its meaning: "not sure" at a
+ * health check, "2" at a rating, "ok" where the step says "say ok".
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "talk.h"
+#include "text.h"
+
+enum { MAX_OTHERS = 3 };
+
+static bool matches(dbt_session *s, const pattern *p, const char *t, size_t len)
+{
+    return p && pat_match(p, t, len, 0, &s->w->m) == PM_MATCH;
+}
+
+static bool said(dbt_session *s, talk_kind k)
+{
+    const talk *t = &s->e->coach.talk[k];
+    return matches(s, t->match, s->w->in.s, s->w->in.len);
+}
+
+bool talk_step_reads(dbt_session *s)
+{
+    if (s->mode != MODE_SKILL)
+        return false;
+    static const char nonsense[] = "zqx vorblen quiv";
+    const step *st = flow_step(s);
+    for (int i = 0; i < st->nrules; i++)
+        for (int k = 0; k < st->rules[i].npats; k++) {
+            const pattern *p = st->rules[i].pats[k];
+            if (matches(s, p, s->w->in.s, s->w->in.len) &&
+                !matches(s, p, nonsense, sizeof nonsense - 1))
+                return true; /* it reads this, and is no catch-all */
+        }
+    return false;
+}
+
+/* Does an example answer of the step's rules say the same kind of thing
+ * (`p` matches it: "not sure" listed as an answer)? Then the author reads it
+ * as an answer there. */
+static bool example_of_step(dbt_session *s, const pattern *p)
+{
+    const step *st = flow_step(s);
+    for (int i = 0; i < st->nrules; i++)
+        for (int x = 0; x < st->rules[i].nexamples; x++) {
+            const char *ex = st->rules[i].examples[x];
+            if (matches(s, p, ex, strlen(ex)))
+                return true;
+        }
+    return false;
+}
+
+/* Would the rule that takes this message store it as the person's words
+ * (a catch-all that sets a variable from what was typed)? "ok" at a step
+ * that only waits for "go on" is a fine answer; at "how do you feel?" it
+ * is not one. */
+static bool stored_as_answer(dbt_session *s)
+{
+    const step *st = flow_step(s);
+    capture_ctx cx;
+    const rule *r = flow_first_rule(s, st->rules, st->nrules, st->rx, -1, &cx, NULL);
+    if (!r)
+        return false;
+    for (int i = 0; i < r->nsets; i++)
+        if (strchr(r->sets[i].tmpl, '{'))
+            return true;
+    return false;
+}
+
+bool talk_other_offer(dbt_session *s)
+{
+    const char *last = s->noffer ? s->offer[s->noffer - 1] : NULL;
+    return last && matches(s, s->e->coach.talk[TALK_RESUME].match, last, strlen(last));
+}
+
+/* The step's question again, in its plainest words. */
+static void ask_again(dbt_session *s)
+{
+    const step *st = flow_step(s);
+    flow_say(s, st->rephrase.n ? &st->rephrase : &st->say, NULL);
+    flow_reoffer(s);
+}
+
+/* Skills for the same kind of moment as the current one: those the coach's
+ * routes offer next to it, then the rest of its module. */
+static int others(const dbt_session *s, int *out)
+{
+    const dbt_engine *e = s->e;
+    int cur = s->skill, n = 0;
+    for (int pass = 0; pass < 2 && n < MAX_OTHERS; pass++) {
+        for (int i = 0; i < (pass ? e->nskills : e->coach.nroutes) && n < MAX_OTHERS; i++) {
+            int cand[SESSION_MAX_OFFER], nc = 0;
+            bool with_cur = pass == 1;
+            if (pass == 0) {
+                const rule *r = &e->coach.routes[i];
+                for (int c = 0; c < r->nchoices && nc < SESSION_MAX_OFFER; c++) {
+                    const char *ch = r->choices[c];
+                    int k = model_skill_by_name(e, ch, strlen(ch));
+                    with_cur |= k == cur;
+                    if (k >= 0)
+                        cand[nc++] = k;
+                }
+            } else if (!strcmp(e->skills[i].module, e->skills[cur].module)) {
+                cand[nc++] = i;
+            }
+            for (int c = 0; with_cur && c < nc && n < MAX_OTHERS; c++) {
+                bool dup = cand[c] == cur;
+                for (int j = 0; j < n; j++)
+                    dup |= out[j] == cand[c];
+                if (!dup)
+                    out[n++] = cand[c];
+            }
+        }
+    }
+    return n;
+}
+
+/* "Something else": other skills for this moment, and the way back. */
+static talk_result offer_others(dbt_session *s)
+{
+    const dbt_engine *e = s->e;
+    int alt[MAX_OTHERS];
+    int n = others(s, alt);
+    if (!n)
+        return TALK_NO;
+    const skill *cur = &e->skills[s->skill];
+    flow_say(s, &e->coach.talk[TALK_OTHER].say, NULL);
+    strbuf *out = &s->out;
+    for (int i = 0; i < n; i++) {
+        sb_adds(out, i || out->len == 0 ? "\n- " : "\n\n- ");
+        sb_adds(out, e->skills[alt[i]].title);
+        sb_adds(out, ": ");
+        sb_adds(out, e->skills[alt[i]].summary);
+    }
+    char back[160];
+    snprintf(back, sizeof back, "Keep going with %s", cur->title);
+    sb_adds(out, "\n\nOr we can keep going with ");
+    sb_adds(out, cur->title);
+    sb_adds(out, ".");
+    const char *list[MAX_OTHERS + 1];
+    for (int i = 0; i < n; i++)
+        list[i] = e->skills[alt[i]].title;
+    list[n] = back;
+    if (!session_set_offer(s, list, n + 1))
+        return TALK_OOM;
+    s->offer_src = (const char *const *)s->offer;
+    flow_choices(s, s->offer_src, s->noffer);
+    return TALK_SAID;
+}
+
+/* The step's rule that reads a rating ("(?<rating>...)"), or NULL. */
+static const pattern *rating_pattern(const step *st)
+{
+    for (int i = 0; i < st->nrules; i++)
+        for (int k = 0; k < st->rules[i].npats; k++)
+            if (pat_group_number(st->rules[i].pats[k], "rating") >= 0)
+                return st->rules[i].pats[k];
+    return NULL;
+}
+
+/* "Really bad" where a number was asked: ask for the number once; the
+ * second time, guess it from the words and go on. */
+static talk_result rating_in_words(dbt_session *s)
+{
+    static const double part[LEVEL__COUNT] = {0, 0.2, 0.5, 0.8, 0.9};
+    static const int order[LEVEL__COUNT] = {LEVEL_NONE, LEVEL_LOW, LEVEL_SOME, LEVEL_TOP,
+                                            LEVEL_HIGH};
+    const coach *c = &s->e->coach;
+    const pattern *rp = rating_pattern(flow_step(s));
+    int level = -1;
+    for (int i = 0; i < LEVEL__COUNT && level < 0; i++)
+        if (matches(s, c->level[order[i]], s->w->in.s, s->w->in.len))
+            level = order[i];
+    if (level < 0)
+        return TALK_NO;
+    if (!s->asked) {
+        s->asked = true;
+        flow_say(s, &c->talk[TALK_RATING].say, NULL);
+        ask_again(s);
+        return TALK_SAID;
+    }
+    int max = 10;
+    char num[4];
+    for (; max > 1; max--) {
+        int len = snprintf(num, sizeof num, "%d", max);
+        if (matches(s, rp, num, (size_t)len))
+            break;
+    }
+    int guess = (int)(part[level] * max + 0.5);
+    snprintf(num, sizeof num, "%d", guess);
+    char scale[4];
+    snprintf(scale, sizeof scale, "%d", max);
+    if (!session_set_var(s, "rating_guess", num) || !session_set_var(s, "rating_max", scale))
+        return TALK_OOM;
+    flow_say(s, &c->talk[TALK_RATING].again, NULL);
+    sb_clear(&s->w->in);
+    sb_adds(&s->w->in, num);
+    return s->w->in.oom ? TALK_OOM : TALK_GUESS;
+}
+
+/* May talk of kind `k` be taken as talk here? Not when a rule of the step
+ * reads the message itself, or lists such words among its examples. `reads`
+ * caches talk_step_reads for the turn (-1: not asked yet). */
+static bool free_to_talk(dbt_session *s, talk_kind k, int *reads)
+{
+    if (*reads < 0)
+        *reads = talk_step_reads(s);
+    return !*reads && !example_of_step(s, s->e->coach.talk[k].match);
+}
+
+talk_result talk_step(dbt_session *s)
+{
+    if (s->mode != MODE_SKILL)
+        return TALK_NO;
+    const coach *c = &s->e->coach;
+    const step *st = flow_step(s);
+    int reads = -1;
+    if (talk_other_offer(s) && said(s, TALK_RESUME) && free_to_talk(s, TALK_RESUME, &reads)) {
+        session_set_offer(s, NULL, 0);
+        ask_again(s);
+        return TALK_SAID;
+    }
+    /* About the step: its own texts. */
+    const textv *own[] = {[TALK_WHY] = &st->why,
+                          [TALK_REPHRASE] = &st->rephrase,
+                          [TALK_UNSURE] = st->hint.n ? &st->hint : &st->rephrase};
+    for (int k = TALK_WHY; k <= TALK_UNSURE; k++)
+        if (own[k]->n && said(s, (talk_kind)k)) {
+            if (!free_to_talk(s, (talk_kind)k, &reads))
+                return TALK_NO;
+            flow_say(s, own[k], NULL);
+            flow_reoffer(s);
+            return TALK_SAID;
+        }
+    if (said(s, TALK_OTHER) && free_to_talk(s, TALK_OTHER, &reads))
+        return offer_others(s);
+    /* Small talk: a short word back, and the step's question again. */
+    static const talk_kind small[] = {TALK_THANKS, TALK_SORRY, TALK_LAUGH};
+    for (size_t i = 0; i < sizeof small / sizeof *small; i++)
+        if (said(s, small[i]) && free_to_talk(s, small[i], &reads)) {
+            flow_say(s, &c->talk[small[i]].say, NULL);
+            ask_again(s);
+            return TALK_SAID;
+        }
+    if (said(s, TALK_ACK) && free_to_talk(s, TALK_ACK, &reads) && stored_as_answer(s)) {
+        flow_say(s, &c->talk[TALK_ACK].say, NULL);
+        ask_again(s);
+        return TALK_SAID;
+    }
+    if (!rating_pattern(st))
+        return TALK_NO;
+    if (reads < 0)
+        reads = talk_step_reads(s);
+    return reads ? TALK_NO : rating_in_words(s);
+}
+
+bool talk_coach(dbt_session *s)
+{
+    if (s->mode != MODE_COACH || !s->noffer || !said(s, TALK_VENT))
+        return false;
+    flow_say(s, &s->e->coach.talk[TALK_VENT].say, NULL);
+    s->offer_src = (const char *const *)s->offer;
+    flow_choices(s, s->offer_src, s->noffer);
+    return true;
+}

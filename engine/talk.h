@@ -1,0 +1,31 @@
+/*
+ * talk.h - talk about a step rather than an answer to it ("why?", "idk",
+ * "something else"), the small talk of a conversation ("thanks", "ok",
+ * "lol") and ratings given in words (talk.c). Tried before a step's rules,
+ * so none of it is ever stored as an answer.
+ */
+#ifndef DBT_TALK_H
+#define DBT_TALK_H
+
+#include "flow.h"
+
+typedef enum talk_result {
+    TALK_NO,    /* not talk: the turn goes on */
+    TALK_SAID,  /* answered; the step waits still */
+    TALK_GUESS, /* a rating in words, asked once already: the input is now the
+                   guessed number (the caller prepares it and runs the rules) */
+    TALK_OOM
+} talk_result;
+
+/* Does a rule of the step take this very text as an answer (a rating rule
+ * reading "2", say)? Catch-all rules do not count. */
+bool talk_step_reads(dbt_session *s);
+/* Was the last offer "something else"'s, ending in the way back? Then a
+ * number takes one of its choices even at a step that reads numbers. */
+bool talk_other_offer(dbt_session *s);
+/* In an exercise: talk about the step, small talk, a rating in words. */
+talk_result talk_step(dbt_session *s);
+/* At the coach, with an offer standing: "ugh", "ok", "idk" keep it. */
+bool talk_coach(dbt_session *s);
+
+#endif
