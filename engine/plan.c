@@ -150,6 +150,17 @@ int dbt_session_set_plan(dbt_session *s, const char *plan_json, dbt_error *err)
     return DBT_OK;
 }
 
+bool plan_adopt(dbt_session *s, json_t *in)
+{
+    const char *bad;
+    json_t *p = in ? clean_plan(in, &bad) : NULL;
+    if (!p)
+        return false;
+    plan_free(s);
+    s->plan = p;
+    return true;
+}
+
 void plan_free(dbt_session *s)
 {
     json_decref(s->plan);

@@ -83,8 +83,13 @@ void record_skill_end(dbt_session *s)
     json_object_set_new(o, "answers", answers);
     if (!strcmp(kind, "plan")) {
         json_t *p = plan_from_vars(s);
-        if (p)
+        /* The session keeps the finished plan too, so the next crisis reply
+         * in this session shows it whatever the front end does with the
+         * record. */
+        if (p) {
+            plan_adopt(s, p);
             json_object_set_new(o, "plan", p);
+        }
     }
     char *txt = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(o);
