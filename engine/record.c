@@ -83,11 +83,15 @@ void record_skill_end(dbt_session *s)
     json_object_set_new(o, "answers", answers);
     if (!strcmp(kind, "plan")) {
         json_t *p = plan_from_vars(s);
-        /* The session keeps the finished plan too, so the next crisis reply
-         * in this session shows it whatever the front end does with the
-         * record. */
+        /* When the person asked for the plan to be kept, the session keeps
+         * it too (and so its saved state), so the next crisis reply in this
+         * session shows it whatever the front end does with the record. A
+         * plan they did not want kept is shown once and left out of state,
+         * which a server's store might write to disk. */
+        const char *keep = session_var(s, "keep");
         if (p) {
-            plan_adopt(s, p);
+            if (keep && !strcmp(keep, "yes"))
+                plan_adopt(s, p);
             json_object_set_new(o, "plan", p);
         }
     }
