@@ -29,9 +29,4 @@ json_t *plan_from_vars(const dbt_session *s);
 /* Free the session's plan. */
 void plan_free(dbt_session *s);
 
-/* Replace the session's plan with `in` (not consumed), checked and cleaned
- * exactly as dbt_session_set_plan does. Returns false, keeping the old plan,
- * when `in` is NULL, malformed or memory runs out. */
-bool plan_adopt(dbt_session *s, json_t *in);
-
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "plan.h"
+#include "plan_clean.h"
 #include "record.h"
 #include "text.h"
 
@@ -90,8 +91,12 @@ void record_skill_end(dbt_session *s)
          * which a server's store might write to disk. */
         const char *keep = session_var(s, "keep");
         if (p) {
-            if (keep && !strcmp(keep, "yes"))
-                plan_adopt(s, p);
+            const char *bad;
+            json_t *own = keep && !strcmp(keep, "yes") ? plan_clean(p, &bad) : NULL;
+            if (own) {
+                json_decref(s->plan);
+                s->plan = own;
+            }
             json_object_set_new(o, "plan", p);
         }
     }

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "plan.h"
+#include "plan_clean.h"
 #include "session.h"
 
 enum { STATE_VERSION = 1 };
@@ -404,7 +404,9 @@ dbt_session *dbt_session_restore(const dbt_engine *e, const char *js, dbt_error 
     }
     /* A damaged plan is dropped, never an error: the rest of the state
      * still holds and crisis replies fall back to the crisis lines alone. */
-    plan_adopt(s, json_object_get(root, "plan"));
+    json_t *jplan = json_object_get(root, "plan");
+    const char *pbad;
+    s->plan = jplan ? plan_clean(jplan, &pbad) : NULL;
     json_decref(root);
     return s;
 bad : {
