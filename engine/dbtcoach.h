@@ -190,10 +190,13 @@ DBT_API void dbt_session_free(dbt_session *session);
 DBT_API const char *dbt_session_set_region(dbt_session *session, const char *region);
 
 /*
- * Give the session the person's own safety plan, which the library keeps
- * only in memory: crisis replies then show a short part of it (reasons for
- * living, people to call with their numbers, one coping step) before the
- * crisis lines, never instead of them, and the plan builder (skill
+ * Give the session the person's own safety plan, which the library never
+ * writes anywhere itself but keeps in the session's saved state
+ * (dbt_session_save; restore checks and cleans it the same way and drops a
+ * damaged one). The plan builder, when the person says to keep the plan,
+ * also sets it here as it ends. Crisis replies then show a short part of
+ * it (reasons for living, people to call with their numbers, one coping
+ * step) before the crisis lines, never instead of them, and the plan builder (skill
  * "safety-plan") starts from it so each step can be changed. `plan_json` is
  * a JSON object whose parts are all optional lists:
  *   {"warning_signs":[TEXT..],"coping":[..],"distractions":[..],
@@ -230,7 +233,9 @@ DBT_API const dbt_reply *dbt_session_jump(dbt_session *session, const char *skil
  * The session's state as a compact JSON document (versioned), to keep in a
  * store of your own and continue later, in this process or another, with
  * dbt_session_restore. The caller frees it with dbt_free. NULL when out of
- * memory. The state holds what the person answered in the current exercise.
+ * memory. The state holds what the person answered in the current exercise
+ * and the session's safety plan, if it has one (dbt_session_set_plan): keep
+ * it no longer than the session, unless the person agreed to keep the plan.
  */
 DBT_API char *dbt_session_save(const dbt_session *session);
 

@@ -9,13 +9,8 @@
 
 #include "dbtcoach.h"
 #include "plan.h"
+#include "plan_clean.h"
 #include "text.h"
-
-enum { PLAN_MAX_ITEMS = 20, PLAN_MAX_TEXT = 300 };
-
-/* The plan's parts, in the order of the safety planning steps. */
-static const char *const parts[] = {"warning_signs", "coping", "distractions", "people",
-                                    "professionals", "safer",  "reasons",      NULL};
 
 static void set_err(dbt_error *err, dbt_status st, const char *msg, const char *what)
 {
@@ -24,102 +19,6 @@ static void set_err(dbt_error *err, dbt_status st, const char *msg, const char *
     memset(err, 0, sizeof *err);
     err->status = st;
     snprintf(err->message, sizeof err->message, msg, what ? what : "");
-}
-
-/* A string of the plan, cleaned like input; NULL when out of memory. */
-static json_t *clean_string(const char *v)
-{
-    strbuf b;
-    sb_init(&b);
-    if (!text_clean(v, strlen(v), (size_t)PLAN_MAX_TEXT * 4, &b)) {
-        sb_free(&b);
-        return NULL;
-    }
-    size_t n = b.len;
-    if (n > PLAN_MAX_TEXT) {
-        n = PLAN_MAX_TEXT;
-        while (n > 0 && ((unsigned char)b.s[n] & 0xC0) == 0x80)
-            n--;
-    }
-    json_t *j = json_stringn(sb_str(&b), n);
-    sb_free(&b);
-    return j;
-}
-
-/* One person to call: {"name":..,"phone":..}, or a string (a name alone). */
-static json_t *clean_person(json_t *p, const char **bad)
-{
-    json_t *o = json_object();
-    if (!o)
-        return NULL;
-    if (json_is_string(p)) {
-        json_object_set_new(o, "name", clean_string(json_string_value(p)));
-        return o;
-    }
-    const char *k;
-    json_t *v;
-    json_object_foreach(p, k, v)
-    {
-        if ((strcmp(k, "name") != 0 && strcmp(k, "phone") != 0) || !json_is_string(v)) {
-            *bad = "each of \"people\" is {\"name\": text, \"phone\": text}";
-            json_decref(o);
-            return NULL;
-        }
-        json_object_set_new(o, k, clean_string(json_string_value(v)));
-    }
-    return o;
-}
-
-/* The plan in `in`, checked and cleaned, as a new object; NULL with `*bad`
- * set on a malformed plan, or with `*bad` NULL when out of memory. */
-static json_t *clean_plan(json_t *in, const char **bad)
-{
-    *bad = NULL;
-    if (!json_is_object(in)) {
-        *bad = "a plan must be a JSON object";
-        return NULL;
-    }
-    json_t *out = json_object();
-    const char *key;
-    json_t *val;
-    json_object_foreach(in, key, val)
-    {
-        bool known = false;
-        for (const char *const *p = parts; *p; p++)
-            known |= !strcmp(*p, key);
-        bool people = !strcmp(key, "people");
-        if (!known) {
-            *bad = "unknown part of a plan (warning_signs, coping, distractions, people, "
-                   "professionals, safer, reasons)";
-        } else if (!json_is_array(val) || json_array_size(val) > PLAN_MAX_ITEMS) {
-            *bad = "each part of a plan is a list of at most 20 entries";
-        }
-        json_t *list = *bad ? NULL : json_array();
-        size_t i;
-        json_t *item;
-        json_array_foreach(val, i, item)
-        {
-            if (!list)
-                break;
-            json_t *c = NULL;
-            if (people && (json_is_object(item) || json_is_string(item)))
-                c = clean_person(item, bad);
-            else if (!people && json_is_string(item))
-                c = clean_string(json_string_value(item));
-            else
-                *bad = people ? "each of \"people\" is {\"name\": text, \"phone\": text}"
-                              : "each entry of a plan is a text";
-            if (!c || json_array_append_new(list, c) != 0) {
-                json_decref(list);
-                list = NULL;
-            }
-        }
-        if (!out || !list || json_object_set_new(out, key, list) != 0) {
-            json_decref(out);
-            return NULL;
-        }
-    }
-    return out;
 }
 
 int dbt_session_set_plan(dbt_session *s, const char *plan_json, dbt_error *err)
@@ -139,7 +38,7 @@ int dbt_session_set_plan(dbt_session *s, const char *plan_json, dbt_error *err)
         return DBT_ERR_ARG;
     }
     const char *bad;
-    json_t *p = clean_plan(in, &bad);
+    json_t *p = plan_clean(in, &bad);
     json_decref(in);
     if (!p) {
         set_err(err, bad ? DBT_ERR_ARG : DBT_ERR_NOMEM, "%s", bad ? bad : "out of memory");
@@ -230,7 +129,7 @@ void plan_seed(dbt_session *s, int sk)
         return;
     strbuf b;
     sb_init(&b);
-    for (const char *const *k = parts; *k; k++) {
+    for (const char *const *k = plan_parts; *k; k++) {
         sb_clear(&b);
         json_t *list = json_object_get(s->plan, *k);
         size_t i;
@@ -286,7 +185,7 @@ static json_t *parse_person(const char *v, size_t n)
 json_t *plan_from_vars(const dbt_session *s)
 {
     json_t *plan = json_object();
-    for (const char *const *k = parts; plan && *k; k++) {
+    for (const char *const *k = plan_parts; plan && *k; k++) {
         const char *v = session_var(s, *k);
         json_t *list = json_array();
         if (!list)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "plan.h"
+#include "plan_clean.h"
 #include "record.h"
 #include "text.h"
 
@@ -83,8 +84,21 @@ void record_skill_end(dbt_session *s)
     json_object_set_new(o, "answers", answers);
     if (!strcmp(kind, "plan")) {
         json_t *p = plan_from_vars(s);
-        if (p)
+        /* When the person asked for the plan to be kept, the session keeps
+         * it too (and so its saved state), so the next crisis reply in this
+         * session shows it whatever the front end does with the record. A
+         * plan they did not want kept is shown once and left out of state,
+         * which a server's store might write to disk. */
+        const char *keep = session_var(s, "keep");
+        if (p) {
+            const char *bad;
+            json_t *own = keep && !strcmp(keep, "yes") ? plan_clean(p, &bad) : NULL;
+            if (own) {
+                json_decref(s->plan);
+                s->plan = own;
+            }
             json_object_set_new(o, "plan", p);
+        }
     }
     char *txt = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(o);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "plan_clean.h"
 #include "session.h"
 
 enum { STATE_VERSION = 1 };
@@ -180,6 +181,8 @@ char *dbt_session_save(const dbt_session *s)
     json_object_set(root, "history", hist);
     json_object_set(root, "vars", vars);
     json_object_set_new(root, "n", json_integer((json_int_t)s->counter));
+    if (s->plan)
+        json_object_set(root, "plan", s->plan);
     if (s->last_cat >= 0)
         json_object_set_new(root, "crisis", json_string(e->crisis.cats[s->last_cat].id));
     if (s->lang > 0)
@@ -402,6 +405,11 @@ dbt_session *dbt_session_restore(const dbt_engine *e, const char *js, dbt_error 
             }
         }
     }
+    /* A damaged plan is dropped, never an error: the rest of the state
+     * still holds and crisis replies fall back to the crisis lines alone. */
+    json_t *jplan = json_object_get(root, "plan");
+    const char *pbad;
+    s->plan = jplan ? plan_clean(jplan, &pbad) : NULL;
     json_decref(root);
     return s;
 bad : {

@@ -71,4 +71,37 @@ expect "and its people" "$T/c8" "Sam 0123 456"
 field 9 'r["text"]' >"$T/c9"
 expect "the warning reply shows the plan too" "$T/c9" "reasons for living: my cat Miso"
 
+# The builder's plan, kept, is the session's own: the next crisis reply in
+# the same session shows it; one not kept is only in the record.
+for k in 'keep it' "don't keep it"; do
+    for t in 'safety plan' start skip skip skip 'Sam 07700 900123' skip skip 'my cat Miso' "that's it" "$k" 'I want to kill myself' '{save}'; do
+        if [ "$t" = '{save}' ]; then printf '{"session":"k","save":true}\n'; else printf '{"session":"k","text":"%s"}\n' "$t"; fi
+    done | run
+    field 12 'r["text"]' >"$T/k12"
+    if [ "$k" = 'keep it' ]; then
+        expect "a kept plan shows in the next crisis reply" "$T/k12" "reasons for living: my cat Miso"
+        expect "with the lines" "$T/k12" "116 123"
+        field 13 'json.dumps(r["state"])' >"$T/kstate"
+        expect "a kept plan is in the saved state" "$T/kstate" '"plan"'
+    else
+        expect_not "a plan not kept is not used" "$T/k12" "my cat Miso"
+        expect "the lines all the same" "$T/k12" "116 123"
+        field 13 'json.dumps(r["state"])' >"$T/nstate"
+        expect_not "a plan not kept is not in the saved state" "$T/nstate" '"plan"'
+    fi
+done
+
+# Saved in one process, restored in another: the crisis reply carries the
+# plan without the plan being sent again.
+printf '{"session":"r","restore":%s}\n{"session":"r","text":"I want to kill myself"}\n' "$(cat "$T/kstate")" | run
+[ "$(field 1 'r["restored"]')" = True ] && ok || no "restored with a plan"
+field 2 'r["text"]' >"$T/r2"
+expect "the restored plan in the crisis reply" "$T/r2" "reasons for living: my cat Miso"
+expect "who to call after restore" "$T/r2" "Sam \(07700 900123\)"
+expect "and the lines after restore" "$T/r2" "116 123"
+# A damaged plan in restored state is dropped, never an error.
+printf '{"session":"q","restore":{"v":1,"mode":"coach","plan":{"reasons":[7]}}}\n{"session":"q","text":"I want to kill myself"}\n' | run
+[ "$(field 1 'r["restored"]')" = True ] && ok || no "restored with a damaged plan"
+[ "$(field 2 'r["crisis"]')" = True ] && ok || no "the crisis reply after a damaged plan"
+
 report

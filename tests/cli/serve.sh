@@ -127,6 +127,15 @@ expect "metrics: sessions" "$T/metrics" '^dbtcoach_sessions [0-9]+$'
 cat "$T/m.out" "$T/m.err" >"$T/m.log"
 expect_not "nothing a person types is logged" "$T/m.log" 'kill myself|STOP skill|hello'
 
+# The plan is sent once; a later crisis reply carries it, and one without
+# a plan has the lines alone.
+post "$U" '{"session":"p","region":"US","plan":{"reasons":["my cat Miso"]}}' "$T/r"
+post "$U" '{"session":"p","text":"I want to kill myself"}' "$T/r"
+expect "memory: the plan in a later crisis reply" "$T/r" 'reasons for living: my cat Miso.*988'
+post "$U" '{"session":"p2","region":"US","text":"I want to kill myself"}' "$T/r"
+expect_not "memory: no plan, no plan block" "$T/r" 'my cat Miso'
+expect "memory: the lines without a plan" "$T/r" '988'
+
 # A cap on sessions, and idle sessions ended.
 start_serve cap --max-sessions 2 --idle 1
 C=$(cat "$T/cap.url")
@@ -186,6 +195,12 @@ redis-cli -p "$RP" ttl 'dbtcoach:{s1}:state' >"$T/ttl"
 expect "redis: the state expires" "$T/ttl" '^[0-9]+$'
 post "$B" '{"session":"s1","text":"7"}' "$T/r"
 expect "redis: the other process continues the session" "$T/r" '"step":"urge"'
+# The plan sent to one process is in the state the other restores.
+post "$A" '{"session":"pl","region":"US","plan":{"reasons":["my cat Miso"]}}' "$T/r"
+redis-cli -p "$RP" get 'dbtcoach:{pl}:state' >"$T/plstate"
+expect "redis: the plan is in the stored state" "$T/plstate" 'my cat Miso'
+post "$B" '{"session":"pl","text":"I want to kill myself"}' "$T/r"
+expect "redis: the restored plan in the crisis reply" "$T/r" 'reasons for living: my cat Miso.*988'
 
 # 20 at once on one session, spread over both processes.
 post "$A" '{"session":"p"}' "$T/r"

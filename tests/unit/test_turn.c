@@ -223,6 +223,66 @@ static void test_save_restore_continues(void **state)
     dbt_free(js);
 }
 
+/* The plan travels with saved state, so a front end that restores a
+ * session every turn need not send it again. */
+static void test_save_restore_keeps_plan(void **state)
+{
+    fx *f = *state;
+    dbt_error err;
+    char *bare = dbt_session_save(f->s);
+    assert_null(strstr(bare, "\"plan\""));
+    dbt_free(bare);
+    assert_int_equal(dbt_session_set_plan(f->s,
+                                          "{\"reasons\":[\"my dog Rufus\"],"
+                                          "\"people\":[{\"name\":\"Sam\",\"phone\":\"0123\"}]}",
+                                          &err),
+                     DBT_OK);
+    char *js = dbt_session_save(f->s);
+    assert_non_null(strstr(js, "my dog Rufus"));
+    dbt_session *t = dbt_session_restore(f->e, js, &err);
+    assert_non_null(t);
+    const dbt_reply *r = dbt_session_turn(t, "I want to die");
+    assert_true(r->crisis);
+    HAS(r, "my dog Rufus");
+    HAS(r, "988");
+    dbt_session_free(t);
+    dbt_free(js);
+}
+
+/* A damaged plan in state is dropped; the rest of the state still loads. */
+static void test_restore_drops_damaged_plan(void **state)
+{
+    fx *f = *state;
+    const char *bad[] = {
+        "{\"v\":1,\"mode\":\"coach\",\"plan\":\"x\"}",
+        "{\"v\":1,\"mode\":\"coach\",\"plan\":{\"bogus\":[\"a\"]}}",
+        "{\"v\":1,\"mode\":\"coach\",\"plan\":{\"reasons\":[1]}}",
+        "{\"v\":1,\"mode\":\"coach\",\"plan\":{\"people\":[{\"name\":[]}]}}",
+        "{\"v\":1,\"mode\":\"coach\",\"plan\":null}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        dbt_error err;
+        dbt_session *t = dbt_session_restore(f->e, bad[i], &err);
+        if (!t)
+            fail_msg("did not restore %s", bad[i]);
+        const dbt_reply *r = dbt_session_turn(t, "I want to die");
+        assert_true(r->crisis);
+
+        char *js = dbt_session_save(t);
+        assert_null(strstr(js, "\"plan\""));
+        dbt_free(js);
+        dbt_session_free(t);
+    }
+    dbt_error err;
+    dbt_session *t = dbt_session_restore(
+        f->e, "{\"v\":1,\"mode\":\"coach\",\"plan\":{\"reasons\":[\"a\\u001b[31mb\"]}}", &err);
+    assert_non_null(t);
+    char *js = dbt_session_save(t);
+    assert_null(strstr(js, "\\u001b"));
+    dbt_free(js);
+    dbt_session_free(t);
+}
+
 static void expect_restore_error(const dbt_engine *e, const char *js, const char *msg)
 {
     dbt_error err;
@@ -323,6 +383,8 @@ int main(void)
         T(test_long_input_still_screened),
         T(test_save_restore_continues),
         T(test_restore_rejects_bad_state),
+        T(test_save_restore_keeps_plan),
+        T(test_restore_drops_damaged_plan),
         T(test_region_fallback),
         T(test_jump),
         cmocka_unit_test(test_conditions_with_unset_variables),
