@@ -12,115 +12,108 @@
  * among a rule's examples, is not affected (talk.c). */
 #define LEAD(words) "^\\W*(?:(?:" words ")\\W+)?"
 #define TAIL        "\\W*$"
-static const char
-    *const
-        TALK_SRC[TALK__COUNT] =
-            {
-                [TALK_WHY] =
-                    LEAD("but|and|ok|okay|um+|hmm+|wait|so") "(?:why\\W*(?:though|tho|that|this|is "
-                                                             "that|do you ask|do you want to "
-                                                             "know|do you need to "
-                                                             "know|does (?:it|that|this) "
-                                                             "matter|would that help|should "
-                                                             "i)?|what(?:'s| is) (?:this|that|"
-                                                             "the point)(?: for| of "
-                                                             "(?:this|that|it))?|what (?:is|does) "
-                                                             "(?:this|that|it) (?:do|for|help)|"
-                                                             "how (?:does|will|would|is) "
-                                                             "(?:this|that|it) (?:help|going to "
-                                                             "help|supposed to help)(?: me)?|"
-                                                             "what good (?:is|will|does) "
-                                                             "(?:this|that|it)(?: do)?)" TAIL,
-                [TALK_REPHRASE] = LEAD(
-                    "um+|hmm+|sorry|wait") "(?:(?:i )?(?:don't|dont|do not) (?:get|understand)(?: "
-                                           "it| that| the question| what you "
-                                           "mean| what you're asking)?|what do you mean(?: by "
-                                           "that)?|what does that mean|what\\?+|huh|"
-                                           "i'm confused|im confused|confused|i'm lost|im lost|i "
-                                           "don't follow|i dont follow|say (?:that|"
-                                           "it) again|(?:can|could) you (?:explain|rephrase|say "
-                                           "(?:it|that) (?:differently|another way)|"
-                                           "put it (?:differently|another way))(?: that)?(?: "
-                                           "please)?)" TAIL,
-                [TALK_UNSURE] = LEAD(
-                    "um+|hmm+|honestly|tbh|to be honest|i mean|ugh") "(?:i (?:really )?don't "
-                                                                     "(?:really )?know|i do not "
-                                                                     "know|dunno|i dunno|no "
-                                                                     "idea|not sure|"
-                                                                     "i'm not sure|im not sure|i'm "
-                                                                     "unsure|unsure|no clue|i have "
-                                                                     "no idea|i've no idea|not "
-                                                                     "really "
-                                                                     "sure|can't think of "
-                                                                     "anything|cant think of "
-                                                                     "anything|nothing comes to "
-                                                                     "mind|i can't think|"
-                                                                     "i cant think)" TAIL,
-                [TALK_OTHER] = LEAD("um+|hmm+|honestly|tbh|ugh|sorry|no|nah|ok|okay|actually|i "
-                                    "think") "(?:(?:can we |could we |can i |could i |let's |lets "
-                                             "|i want to |i wanna |i'd like to |"
-                                             "i would like to |i need to |maybe "
-                                             ")?(?:do|try|have|go with|pick|want) (?:something|"
-                                             "anything) (?:else|different)|something "
-                                             "(?:else|different)|(?:a |an )?(?:different|other|"
-                                             "another) "
-                                             "(?:skill|exercise|one|thing)|(?:this|that|it)(?: "
-                                             "is|'s|s)? not (?:helping|working"
-                                             "|for me)|(?:this|that|it)(?: really)? "
-                                             "(?:isn't|isnt|ain't|aint) (?:helping|working|for me)|"
-                                             "(?:this|that|it)(?: really)? (?:doesn't|does "
-                                             "not|doesnt|won't|wont|will not|didn't|didnt|"
-                                             "isn't going to|isnt going to|is not going to) "
-                                             "(?:help|work)(?: for me| me)?|"
-                                             "(?:this|that|it)(?: is|'s)? (?:useless|pointless|not "
-                                             "for me|not my thing)|"
-                                             "(?:this|that|it)(?: skill| exercise)? (?:is|'s) "
-                                             "(?:stupid|dumb|boring)|"
-                                             "not helping|not working|(?:i )?(?:don't|dont|do not) "
-                                             "(?:want|wanna|like) (?:to )?(?:do )?"
-                                             "(?:this|that)(?: one| skill| exercise)?(?: right "
-                                             "now| now)?|(?:change|switch) (?:the )?"
-                                             "(?:skill|exercise)|(?:i )?(?:want|need) (?:a "
-                                             "different|another) (?:skill|exercise|one))"
-                                             "(?: (?:please|pls|plz|then|instead|now|tbh))*" TAIL,
-                [TALK_RESUME] = LEAD(
-                    "ok|okay|no|nah|actually") "(?:keep going(?: with .{1,60})?|carry on(?: with "
-                                               ".{1,60})?|continue(?: with .{1,60})?|"
-                                               "go back to (?:it|that|this|the "
-                                               "(?:skill|exercise|last one))|back to "
-                                               "(?:it|that|the (?:skill"
-                                               "|exercise))|let'?s (?:keep going|continue|carry "
-                                               "on|stay with (?:it|this))|stay with (?:it|"
-                                               "this|that)|(?:i'll|ill|i will) (?:keep "
-                                               "going|stay|carry on))" TAIL,
-                [TALK_THANKS] = LEAD(
-                    "ok|okay|oh|aw+|alright") "(?:thanks|thank you|thank u|thank "
-                                              "ya|thankyou|thx|thnx|thnks|tnx|ty|tysm|tyvm|cheers|"
-                                              "much appreciated|appreciate it|i appreciate "
-                                              "(?:it|that|you|this))(?: (?:so much|a lot|"
-                                              "very much|again|for that|for this|for (?:the "
-                                              ")?help(?:ing)?|for listening|coach))*" TAIL,
-                [TALK_SORRY] = LEAD(
-                    "oh|oops|oop|ugh|um+|ah") "(?:sorry|soz|sry|srry|my bad|apologies|(?:i'm|im|i "
-                                              "am) (?:so )?sorry)(?: (?:about that|"
-                                              "again|for that|for this|for (?:rambling|the "
-                                              "rant|ranting|venting|the wait|going on|taking "
-                                              "so long|typing so much|being slow|the typo|the "
-                                              "typos|my spelling)))?" TAIL,
-                [TALK_LAUGH] =
-                    "^\\W*(?:(?:lol|lmao|lmfao|rofl|ha(?:ha)+h*|he(?:he)+|ha ha(?: "
-                    "ha)*|a?ha(?:ha)+|"
-                    "xd|:\\)|:d|\xf0\x9f\x98\x82|\xf0\x9f\xa4\xa3|\xf0\x9f\x98\x85)\\W*)+$",
-                [TALK_ACK] =
-                    "^\\W*(?:ok|okay|okey|okie|oki|k|kk|ya|yea|yeah|yep|yup|yes|sure|alright|all "
-                    "right|fine|cool|right|mhm+|mm+|uh huh|got it|gotcha|i see|makes sense|sounds "
-                    "good|will do|sure thing|fair enough)(?:\\W+(?:ok|okay|then|sure|thanks|yeah|"
-                    "cool|fine))*" TAIL,
-                [TALK_VENT] =
-                    "^\\W*(?:(?:ugh+|u+gh|argh+|a+rgh+|fml|ffs|omg|sigh|\\*sigh\\*|meh|hmm+|hm+|"
-                    "uh+|um+|oof|welp|bruh|jeez|god|man|wow|damn|dammit|idk|i don't know|"
-                    "i dunno|dunno|no idea|not sure|ok|okay|k|hm|\\.\\.\\.+|\\?+)\\W*)+$",
-                [TALK_RATING] = NULL, /* the words are the levels below */
+static const char *const TALK_SRC[TALK__COUNT] = {
+    [TALK_WHY] = LEAD("but|and|ok|okay|um+|hmm+|wait|so") "(?:why\\W*(?:though|tho|that|this|is "
+                                                          "that|do you ask|do you want to "
+                                                          "know|do you need to "
+                                                          "know|does (?:it|that|this) "
+                                                          "matter|would that help|should "
+                                                          "i)?|what(?:'s| is) (?:this|that|"
+                                                          "the point)(?: for| of "
+                                                          "(?:this|that|it))?|what (?:is|does) "
+                                                          "(?:this|that|it) (?:do|for|help)|"
+                                                          "how (?:does|will|would|is) "
+                                                          "(?:this|that|it) (?:help|going to "
+                                                          "help|supposed to help)(?: me)?|"
+                                                          "what good (?:is|will|does) "
+                                                          "(?:this|that|it)(?: do)?)" TAIL,
+    [TALK_REPHRASE] =
+        LEAD("um+|hmm+|sorry|wait") "(?:(?:i )?(?:don't|dont|do not) (?:get|understand)(?: "
+                                    "it| that| the question| what you "
+                                    "mean| what you're asking)?|what do you mean(?: by "
+                                    "that)?|what does that mean|what\\?+|huh|"
+                                    "i'm confused|im confused|confused|i'm lost|im lost|i "
+                                    "don't follow|i dont follow|say (?:that|"
+                                    "it) again|(?:can|could) you (?:explain|rephrase|say "
+                                    "(?:it|that) (?:differently|another way)|"
+                                    "put it (?:differently|another way))(?: that)?(?: "
+                                    "please)?)" TAIL,
+    [TALK_UNSURE] =
+        LEAD("um+|hmm+|honestly|tbh|to be honest|i mean|ugh") "(?:i (?:really )?don't "
+                                                              "(?:really )?know|i do not "
+                                                              "know|dunno|i dunno|no "
+                                                              "idea|not sure|"
+                                                              "i'm not sure|im not sure|i'm "
+                                                              "unsure|unsure|no clue|i have "
+                                                              "no idea|i've no idea|not "
+                                                              "really "
+                                                              "sure|can't think of "
+                                                              "anything|cant think of "
+                                                              "anything|nothing comes to "
+                                                              "mind|i can't think|"
+                                                              "i cant think)" TAIL,
+    [TALK_OTHER] = LEAD("um+|hmm+|honestly|tbh|ugh|sorry|no|nah|ok|okay|actually|i "
+                        "think") "(?:(?:can we |could we |can i |could i |let's |lets "
+                                 "|i want to |i wanna |i'd like to |"
+                                 "i would like to |i need to |maybe "
+                                 ")?(?:do|try|have|go with|pick|want) (?:something|"
+                                 "anything) (?:else|different)|something "
+                                 "(?:else|different)|(?:a |an )?(?:different|other|"
+                                 "another) "
+                                 "(?:skill|exercise|one|thing)|(?:this|that|it)(?: "
+                                 "is|'s|s)? not (?:helping|working"
+                                 "|for me)|(?:this|that|it)(?: really)? "
+                                 "(?:isn't|isnt|ain't|aint) (?:helping|working|for me)|"
+                                 "(?:this|that|it)(?: really)? (?:doesn't|does "
+                                 "not|doesnt|won't|wont|will not|didn't|didnt|"
+                                 "isn't going to|isnt going to|is not going to) "
+                                 "(?:help|work)(?: for me| me)?|"
+                                 "(?:this|that|it)(?: is|'s)? (?:useless|pointless|not "
+                                 "for me|not my thing)|"
+                                 "(?:this|that|it)(?: skill| exercise)? (?:is|'s) "
+                                 "(?:stupid|dumb|boring)|"
+                                 "not helping|not working|(?:i )?(?:don't|dont|do not) "
+                                 "(?:want|wanna|like) (?:to )?(?:do )?"
+                                 "(?:this|that)(?: one| skill| exercise)?(?: right "
+                                 "now| now)?|(?:change|switch) (?:the )?"
+                                 "(?:skill|exercise)|(?:i )?(?:want|need) (?:a "
+                                 "different|another) (?:skill|exercise|one))"
+                                 "(?: (?:please|pls|plz|then|instead|now|tbh))*" TAIL,
+    [TALK_RESUME] =
+        LEAD("ok|okay|no|nah|actually") "(?:keep going(?: with .{1,60})?|carry on(?: with "
+                                        ".{1,60})?|continue(?: with .{1,60})?|"
+                                        "go back to (?:it|that|this|the "
+                                        "(?:skill|exercise|last one))|back to "
+                                        "(?:it|that|the (?:skill"
+                                        "|exercise))|let'?s (?:keep going|continue|carry "
+                                        "on|stay with (?:it|this))|stay with (?:it|"
+                                        "this|that)|(?:i'll|ill|i will) (?:keep "
+                                        "going|stay|carry on))" TAIL,
+    [TALK_THANKS] =
+        LEAD("ok|okay|oh|aw+|alright") "(?:thanks|thank you|thank u|thank "
+                                       "ya|thankyou|thx|thnx|thnks|tnx|ty|tysm|tyvm|cheers|"
+                                       "much appreciated|appreciate it|i appreciate "
+                                       "(?:it|that|you|this))(?: (?:so much|a lot|"
+                                       "very much|again|for that|for this|for (?:the "
+                                       ")?help(?:ing)?|for listening|coach))*" TAIL,
+    [TALK_SORRY] =
+        LEAD("oh|oops|oop|ugh|um+|ah") "(?:sorry|soz|sry|srry|my bad|apologies|(?:i'm|im|i "
+                                       "am) (?:so )?sorry)(?: (?:about that|"
+                                       "again|for that|for this|for (?:rambling|the "
+                                       "rant|ranting|venting|the wait|going on|taking "
+                                       "so long|typing so much|being slow|the typo|the "
+                                       "typos|my spelling)))?" TAIL,
+    [TALK_LAUGH] = "^\\W*(?:(?:lol|lmao|lmfao|rofl|ha(?:ha)+h*|he(?:he)+|ha ha(?: "
+                   "ha)*|a?ha(?:ha)+|"
+                   "xd|:\\)|:d|\xf0\x9f\x98\x82|\xf0\x9f\xa4\xa3|\xf0\x9f\x98\x85)\\W*)+$",
+    [TALK_ACK] = "^\\W*(?:ok|okay|okey|okie|oki|k|kk|ya|yea|yeah|yep|yup|yes|sure|alright|all "
+                 "right|fine|cool|right|mhm+|mm+|uh huh|got it|gotcha|i see|makes sense|sounds "
+                 "good|will do|sure thing|fair enough)(?:\\W+(?:ok|okay|then|sure|thanks|yeah|"
+                 "cool|fine))*" TAIL,
+    [TALK_VENT] = "^\\W*(?:(?:ugh+|u+gh|argh+|a+rgh+|fml|ffs|omg|sigh|\\*sigh\\*|meh|hmm+|hm+|"
+                  "uh+|um+|oof|welp|bruh|jeez|god|man|wow|damn|dammit|idk|i don't know|"
+                  "i dunno|dunno|no idea|not sure|ok|okay|k|hm|\\.\\.\\.+|\\?+)\\W*)+$",
+    [TALK_RATING] = NULL, /* the words are the levels below */
 };
 
 /* Ratings in words, weakest first; talk.c tries them in the order of
