@@ -11,6 +11,23 @@ const status = $('status');
 const region = new URLSearchParams(location.search).get('region') || undefined;
 
 let sessionId = null;
+
+// The person's safety plan, kept in this browser only when they said to keep
+// it at the end of the plan builder; sent with the greeting so every crisis
+// reply can show it. "Forget my plan" removes it here and from the session.
+const PLAN_KEY = 'dbtcoach.plan';
+let clearPlan = false;
+function storedPlan() {
+  try {
+    const p = JSON.parse(localStorage.getItem(PLAN_KEY) || 'null');
+    return p && typeof p === 'object' ? p : null;
+  } catch (e) {
+    return null;
+  }
+}
+function showForget() {
+  $('forget-plan').hidden = !storedPlan();
+}
 let busy = false;
 let ended = false;
 let timerHandle = null;
@@ -166,6 +183,10 @@ function setBusy(b) {
 async function post(body) {
   if (sessionId) body.session = sessionId;
   if (region) body.region = region;
+  if (clearPlan && !('plan' in body)) {
+    body.plan = null;
+    clearPlan = false;
+  }
   const res = await fetch('v1/turn', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
@@ -188,6 +209,16 @@ function handle(r, { helpNow = false } = {}) {
   }
   showChoices(r.choices);
   showTimer(r.timer);
+  const rec = r.record;
+  if (rec && rec.kind === 'plan' && rec.plan && rec.answers && rec.answers.keep === 'yes') {
+    try {
+      localStorage.setItem(PLAN_KEY, JSON.stringify(rec.plan));
+      addMessage('note', 'Your safety plan is kept in this browser. "Forget my plan" removes it.');
+    } catch (e) {
+      addMessage('note', 'This browser could not keep your plan. Please copy it from above.');
+    }
+    showForget();
+  }
   if (r.ended) {
     ended = true;
     addMessage('note', 'The session has ended. Reload the page to start again.');
@@ -229,10 +260,24 @@ input.addEventListener('keydown', (ev) => {
 // goes in the crisis panel too.
 $('help-now').addEventListener('click', () => send('help now', { helpNow: true }));
 
+$('forget-plan').addEventListener('click', () => {
+  try {
+    localStorage.removeItem(PLAN_KEY);
+  } catch (e) {
+    /* nothing kept */
+  }
+  clearPlan = true;
+  showForget();
+  addMessage('note', 'Your safety plan is forgotten in this browser.');
+  input.focus();
+});
+
 (async () => {
   setBusy(true);
   try {
-    handle(await post({}));
+    showForget();
+    const plan = storedPlan();
+    handle(await post(plan ? { plan } : {}));
   } catch (e) {
     status.textContent = 'Could not reach the coach. ' +
       'If you are in danger now, call your local emergency number.';

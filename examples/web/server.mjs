@@ -127,6 +127,10 @@ async function turn(body) {
   if (typeof body.text === 'string') req.text = body.text;
   const region = validRegion(body.region);
   if (region) req.region = region;
+  // The person's safety plan, when the page keeps one (or null to clear it):
+  // passed on as is; the coach checks and cleans it.
+  if (body.plan === null || (body.plan && typeof body.plan === 'object' && !Array.isArray(body.plan)))
+    req.plan = body.plan;
   const r = await coach.request(req);
   if (r.error) return [400, { error: r.error }];
   if (r.crisis) onCrisis(id, r.category);

@@ -191,6 +191,28 @@ async function main() {
       check('the crisis panel stays', await page.locator('#crisis').isVisible());
     });
 
+    await step('a kept safety plan comes back after a reload', async () => {
+      await page.evaluate(() => localStorage.setItem('dbtcoach.plan', JSON.stringify({
+        reasons: ['my dog Biscuit'], people: [{ name: 'Sam', phone: '555 0100' }],
+        coping: ['cold water on my face'],
+      })));
+      await page.reload();
+      await page.locator('.msg.coach').first().waitFor({ timeout: TIMEOUT });
+      const forget = page.locator('#forget-plan');
+      check('"Forget my plan" is shown when a plan is kept', await forget.isVisible());
+      await sendText(page, 'i want to kill myself');
+      const panel = page.locator('#crisis');
+      await panel.waitFor({ state: 'visible', timeout: TIMEOUT });
+      const text = await panel.innerText();
+      check('the crisis reply puts the plan first', /Biscuit/.test(text) && /Sam/.test(text), text);
+      check('and still has the lines', /988/.test(text) && text.indexOf('Biscuit') < text.indexOf('988'),
+        text);
+      await forget.click();
+      check('"Forget my plan" removes it from the browser',
+        (await page.evaluate(() => localStorage.getItem('dbtcoach.plan'))) === null);
+      check('the button goes once the plan is forgotten', !(await forget.isVisible()));
+    });
+
     await step('page health', async () => {
       check('no errors on the page', problems.length === 0, problems.join('; '));
       check('no request leaves the server', outside.length === 0, outside.join(' '));
