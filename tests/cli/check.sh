@@ -39,4 +39,31 @@ expect_rc "a folder that does not exist" $? 2
 expect_rc "shipped skills pass check --werror" $? 0
 if [ -s "$T/out" ] && grep -q ": \(error\|warning\): " "$T/out"; then sed 's/^/  | /' "$T/out" | head -40; fi
 
+# coach.yaml's talk: a pattern that does not compile, a text where the
+# step's own text is said, an unknown kind: each at its line and column.
+talk_case() { # name, yaml appended to coach.yaml, expected "LINE:COL: error: ..."
+    rm -rf "$T/set" && cp -R "$D/base" "$T/set"
+    printf '%s\n' "$2" >>"$T/set/coach.yaml"
+    n=$(wc -l <"$D/base/coach.yaml")
+    "$BIN" check "$T/set" >"$T/out" 2>&1
+    expect_rc "talk: $1 exit status" $? 1
+    line=$((n + $3))
+    if grep -qF -- "$T/set/coach.yaml:$line:$4" "$T/out"; then ok; else
+        no "talk: $1: expected 'coach.yaml:$line:$4' in:"
+        sed 's/^/  | /' "$T/out"
+    fi
+}
+talk_case "bad pattern" "talk:
+  thanks: {match: '(thanks'}" 2 "27: error: pattern does not compile: missing closing parenthesis"
+talk_case "say on why" "talk:
+  why: {say: Because.}" 2 "14: error: talk 'why' says the step's own 'why:' text"
+talk_case "unknown kind" "talk:
+  hello: {say: Hi.}" 2 "3: error: unknown key"
+
+# A well-formed talk: override loads clean.
+rm -rf "$T/set" && cp -R "$D/base" "$T/set"
+printf 'talk:\n  thanks: {say: "Any time."}\n' >>"$T/set/coach.yaml"
+"$BIN" check "$T/set" >"$T/out" 2>&1
+expect_rc "talk: an override loads" $? 0
+
 report
