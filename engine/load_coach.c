@@ -162,7 +162,7 @@ static textv builtin_text(const char *const *v, int n)
  * `say:` and, for rating, `again:`. */
 static void ld_talk(loader *L, const ynode *n, coach *c)
 {
-    static const char *const names[TALK__COUNT] = {
+    static const char *const names[TALK__COUNT + 1] = {
         [TALK_WHY] = "why",     [TALK_REPHRASE] = "rephrase", [TALK_UNSURE] = "unsure",
         [TALK_OTHER] = "other", [TALK_RESUME] = "resume",     [TALK_THANKS] = "thanks",
         [TALK_SORRY] = "sorry", [TALK_LAUGH] = "laugh",       [TALK_ACK] = "ack",
@@ -170,11 +170,7 @@ static void ld_talk(loader *L, const ynode *n, coach *c)
     static const char *const keys[] = {"match", "say", "again", NULL};
     if (!n || !ld_want(L, n, YN_MAP, "'talk'"))
         return;
-    const char *allowed[TALK__COUNT + 1];
-    for (int i = 0; i < TALK__COUNT; i++)
-        allowed[i] = names[i];
-    allowed[TALK__COUNT] = NULL;
-    ld_check_keys(L, n, "'talk'", allowed);
+    ld_check_keys(L, n, "'talk'", names);
     for (int i = 0; i < TALK__COUNT; i++) {
         const ynode *k = ytree_get(n, names[i]);
         if (!k || !ld_want(L, k, YN_MAP, names[i]) || !ld_check_keys(L, k, names[i], keys))

@@ -80,6 +80,13 @@ bool talk_other_offer(dbt_session *s)
     return last && matches(s, s->e->coach.talk[TALK_RESUME].match, last, strlen(last));
 }
 
+/* Offer the kept offer (s->offer) itself: keep_offer sees it is already kept. */
+static void show_offer(dbt_session *s)
+{
+    s->offer_src = (const char *const *)s->offer;
+    flow_choices(s, s->offer_src, s->noffer);
+}
+
 /* The step's question again, in its plainest words. */
 static void ask_again(dbt_session *s)
 {
@@ -150,8 +157,7 @@ static talk_result offer_others(dbt_session *s)
     list[n] = back;
     if (!session_set_offer(s, list, n + 1))
         return TALK_OOM;
-    s->offer_src = (const char *const *)s->offer;
-    flow_choices(s, s->offer_src, s->noffer);
+    show_offer(s);
     return TALK_SAID;
 }
 
@@ -266,7 +272,6 @@ bool talk_coach(dbt_session *s)
     if (s->mode != MODE_COACH || !s->noffer || !said(s, TALK_VENT))
         return false;
     flow_say(s, &s->e->coach.talk[TALK_VENT].say, NULL);
-    s->offer_src = (const char *const *)s->offer;
-    flow_choices(s, s->offer_src, s->noffer);
+    show_offer(s);
     return true;
 }
