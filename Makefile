@@ -36,7 +36,9 @@ SAN ?=
 CFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(SAN) $(WARN) \
              $(CFLAGS)
 DEPS_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-DEPS_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# libstemmer (Snowball) has no pkg-config file: its header is checked by
+# scripts/install-deps.sh.
+DEPS_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer
 CLI_CFLAGS = $(shell pkg-config --cflags $(CLI_PKGS) 2>/dev/null)
 CLI_LIBS = $(shell pkg-config --libs $(CLI_PKGS) 2>/dev/null) -pthread
 

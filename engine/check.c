@@ -391,6 +391,10 @@ void check_engine(const dbt_engine *e, diagsink *d)
             check_rules(&C, lg->pats[c], lg->npats[c], false);
         check_rules(&C, lg->followup.rules, lg->followup.nrules, false);
     }
+    for (int i = 0; i < e->nconcepts; i++)
+        if (!e->concepts[i].used)
+            diag_report(d, DBT_SEVERITY_WARNING, &e->concepts[i].pos,
+                        "concept ~%s is never used in a pattern", e->concepts[i].name);
     matcher_free(&C.m);
     u32_free(&C.cand);
     u32_free(&C.lits);

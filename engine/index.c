@@ -43,7 +43,7 @@ rule_index *rx_finish(rx_builder *b, bool always)
     if (b->npatterns >= INDEX_MIN_PATTERNS) {
         const char **srcs = ar_alloc(b->a, (b->n + 1) * sizeof *srcs);
         for (uint32_t i = 0; i < b->n; i++)
-            srcs[i] = b->e[i].pat >= 0 ? b->e[i].r->pats[b->e[i].pat]->src : NULL;
+            srcs[i] = b->e[i].pat >= 0 ? b->e[i].r->pats[b->e[i].pat]->full : NULL;
         rx->pf = pf_build(b->a, srcs, b->n);
     }
     return rx;

@@ -75,7 +75,8 @@ typedef enum {
     FILE_CRISIS,
     FILE_CRISIS_LANG,
     FILE_HOTLINES,
-    FILE_WORDS
+    FILE_WORDS,
+    FILE_CONCEPTS
 } file_kind;
 
 static void load_file(loader *L, const char *path, const char *shown, file_kind kind,
@@ -103,6 +104,7 @@ static void load_file(loader *L, const char *path, const char *shown, file_kind 
     case FILE_CRISIS_LANG: ld_crisis_lang(L, root, code); break;
     case FILE_HOTLINES: ld_hotlines(L, root); break;
     case FILE_WORDS: ld_words(L, root); break;
+    case FILE_CONCEPTS: ld_concepts(L, root, false); break;
     }
 }
 
@@ -214,7 +216,8 @@ static void find_skills(loader *L, const char *dir, const char *shown, int depth
     for (size_t i = 0; i < n; i++) {
         const char *name = copy[i];
         if (top && (!strcmp(name, "coach.yaml") || !strcmp(name, "crisis.yaml") ||
-                    !strcmp(name, "hotlines.yaml") || !strcmp(name, "words.yaml")))
+                    !strcmp(name, "hotlines.yaml") || !strcmp(name, "words.yaml") ||
+                    !strcmp(name, "concepts.yaml")))
             continue;
         size_t pl = strlen(dir) + strlen(name) + 2, sl = strlen(shown) + strlen(name) + 2;
         char *path = ar_alloc(L->a, pl), *sh = ar_alloc(L->a, sl);
@@ -446,6 +449,7 @@ dbt_engine *load_engine(const char *dir, int flags, diagsink *d)
     L.no_jit = flags & DBT_LOAD_NO_JIT;
     e->ar.oom = &L.oom;
     if (setjmp(L.oom)) {
+        ld_concepts_done(&L);
         model_free(e);
         dbt_error nomem = {.status = DBT_ERR_NOMEM};
         snprintf(nomem.message, sizeof nomem.message, "out of memory while loading scripts");
@@ -467,7 +471,8 @@ dbt_engine *load_engine(const char *dir, int flags, diagsink *d)
     static const struct {
         const char *name;
         file_kind kind;
-    } tops[] = {{"hotlines.yaml", FILE_HOTLINES},
+    } tops[] = {{"concepts.yaml", FILE_CONCEPTS}, /* first: any pattern may use them */
+                {"hotlines.yaml", FILE_HOTLINES},
                 {"crisis.yaml", FILE_CRISIS},
                 {"coach.yaml", FILE_COACH},
                 {"words.yaml", FILE_WORDS}};
@@ -475,7 +480,8 @@ dbt_engine *load_engine(const char *dir, int flags, diagsink *d)
         size_t pl = strlen(dir) + strlen(tops[i].name) + 2;
         char *path = ar_alloc(L.a, pl);
         snprintf(path, pl, "%s/%s", dir, tops[i].name);
-        if (tops[i].kind == FILE_WORDS && access(path, F_OK) != 0)
+        if ((tops[i].kind == FILE_WORDS || tops[i].kind == FILE_CONCEPTS) &&
+            access(path, F_OK) != 0)
             continue; /* optional */
         L.file = path;
         load_file(&L, path, path, tops[i].kind, NULL);
@@ -485,6 +491,7 @@ dbt_engine *load_engine(const char *dir, int flags, diagsink *d)
         srcpos p = {ar_strdup(L.a, dir), 0, 0};
         diag_report(d, DBT_SEVERITY_ERROR, &p, "no skill scripts found");
     }
+    ld_concepts_done(&L);
     resolve(&L);
     if (d->nerrors == 0) {
         build_indexes(&L);

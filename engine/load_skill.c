@@ -111,10 +111,11 @@ void ld_skill(loader *L, const ynode *root)
 {
     static const char *const keys[] = {"id",    "title",    "module",   "summary",
                                        "about", "aliases",  "triggers", "steps",
-                                       "rules", "fallback", NULL};
+                                       "rules", "fallback", "concepts", NULL};
     if (!ld_want(L, root, YN_MAP, "a skill file"))
         return;
     ld_check_keys(L, root, "a skill", keys);
+    ld_concepts(L, ytree_get(root, "concepts"), true);
     dbt_engine *e = L->e;
     skill *s = &e->skills[e->nskills];
     memset(s, 0, sizeof *s);

@@ -1,6 +1,6 @@
 /*
  * load_util.c - the loaders' shared readers: errors at a node, typed keys,
- * text with checked templates, compiled patterns. It knows no document kind.
+ * text with checked templates. It knows no document kind.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -31,8 +31,17 @@ static const char *kind_name(const ynode *n)
     return n->kind == YN_MAP ? "a mapping" : n->kind == YN_SEQ ? "a list" : "a single value";
 }
 
-/* Edit distance, for "did you mean" hints on misspelt keys. */
-static size_t distance(const char *a, const char *b)
+srcpos ld_at_offset(const loader *L, const ynode *n, size_t off)
+{
+    srcpos p = ld_at(L, n);
+    if (!n->block)
+        p.col += (int)off + (n->plain ? 0 : 1);
+    else
+        p.line += 1;
+    return p;
+}
+
+size_t ld_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
     if (la > 30 || lb > 30)
@@ -69,7 +78,7 @@ bool ld_check_keys(loader *L, const ynode *map, const char *what, const char *co
         const char *best = NULL;
         size_t bd = 3;
         for (const char *const *a = allowed; *a; a++) {
-            size_t dd = distance(k->str, *a);
+            size_t dd = ld_distance(k->str, *a);
             if (dd < bd) {
                 bd = dd;
                 best = *a;
@@ -205,67 +214,11 @@ textv ld_text(loader *L, const ynode *n, const char *what)
         size_t off;
         const char *msg;
         if (!tmpl_validate(t.v[i], &off, &msg, NULL, NULL)) {
-            const ynode *src = items ? items->items[i] : n;
-            srcpos p = ld_at(L, src);
-            if (!src->block)
-                p.col += (int)off + (src->plain ? 0 : 1);
-            else
-                p.line += 1;
+            srcpos p = ld_at_offset(L, items ? items->items[i] : n, off);
             diag_report(L->d, DBT_SEVERITY_ERROR, &p, "%s", msg);
         }
     }
     if (n->kind == YN_SEQ && t.n == 0)
         ld_err(L, n, "'%s' is an empty list", what);
     return t;
-}
-
-static void keep_pattern(loader *L, pattern *p)
-{
-    dbt_engine *e = L->e;
-    if (e->npatterns == L->pcap) {
-        int cap = L->pcap ? L->pcap * 2 : 256;
-        pattern **np = mem_realloc(e->all_patterns, (size_t)cap * sizeof(pattern *));
-        if (!np) {
-            pat_free(p);
-            longjmp(L->oom, 1);
-        }
-        e->all_patterns = np;
-        L->pcap = cap;
-    }
-    e->all_patterns[e->npatterns++] = p;
-    if ((int)p->ncaptures > e->max_captures)
-        e->max_captures = (int)p->ncaptures;
-}
-
-pattern *ld_compile_builtin(loader *L, const char *src)
-{
-    size_t off = 0;
-    char msg[256];
-    pattern *p = pat_compile(src, strlen(src), !L->no_jit, &off, msg, sizeof msg);
-    if (!p)
-        longjmp(L->oom, 1); /* built-in patterns compile: only memory can fail */
-    p->src = src;
-    keep_pattern(L, p);
-    return p;
-}
-
-pattern *ld_compile(loader *L, const ynode *n)
-{
-    if (!ld_str(L, n, "match"))
-        return NULL;
-    size_t off = 0;
-    char msg[256];
-    pattern *p = pat_compile(n->str, n->len, !L->no_jit, &off, msg, sizeof msg);
-    if (!p) {
-        if (!strcmp(msg, "out of memory"))
-            longjmp(L->oom, 1);
-        srcpos pos = ld_at(L, n);
-        if (!n->block)
-            pos.col += (int)off + (n->plain ? 0 : 1);
-        diag_report(L->d, DBT_SEVERITY_ERROR, &pos, "pattern does not compile: %s", msg);
-        return NULL;
-    }
-    p->src = n->str;
-    keep_pattern(L, p);
-    return p;
 }

@@ -119,6 +119,10 @@ static bool fill(normaliser *nz, const dbt_engine *e)
     for (int i = 0; i < co->ncommands; i++)
         if (!add_rules(nz, &co->commands[i].r, 1))
             return false;
+    for (int i = 0; i < e->nconcepts; i++)
+        for (int x = 0; x < e->concepts[i].nforms; x++)
+            if (!nz_add_text(nz, e->concepts[i].forms[x], true))
+                return false;
     for (int i = 0; i < e->words.nordinary; i++)
         if (!nz_add_text(nz, e->words.ordinary[i], false))
             return false;

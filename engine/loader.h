@@ -26,6 +26,8 @@ typedef struct loader {
     } seen[64]; /* folders already entered, so links cannot loop */
     int nseen;
     bool no_jit; /* DBT_LOAD_NO_JIT */
+    int ccap;    /* capacity of e->concepts */
+    struct sb_stemmer *stem; /* made when the first concept is read */
     jmp_buf oom;
 } loader;
 
@@ -33,6 +35,11 @@ typedef struct loader {
 srcpos ld_at(const loader *L, const ynode *n);
 /* Report an error at node `n`; the load goes on, to find more, and fails. */
 void ld_err(loader *L, const ynode *n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* The place of byte `off` of scalar `n`'s value (exact on one line). */
+srcpos ld_at_offset(const loader *L, const ynode *n, size_t off);
+/* Edit distance (ignoring the case of `a`), for "did you mean" hints. */
+size_t ld_distance(const char *a, const char *b);
 
 /* Every key of `map` must be in `allowed` (NULL-terminated); an unknown key
  * gets a "did you mean" hint. */
@@ -48,10 +55,26 @@ bool ld_bool(loader *L, const ynode *n, const char *what);
 int ld_int(loader *L, const ynode *n, const char *what, int lo, int hi);
 /* Text the coach says: a string or a list of variants; templates checked. */
 textv ld_text(loader *L, const ynode *n, const char *what);
-/* A pattern, compiled and kept in the engine; NULL (reported) when bad. */
+/* A pattern, its ~concepts spelled out, compiled and kept in the engine;
+ * NULL (reported) when bad (load_pattern.c). */
 pattern *ld_compile(loader *L, const ynode *n);
 /* One of the engine's own patterns (a static string), kept like the others. */
 pattern *ld_compile_builtin(loader *L, const char *src);
+
+/* Concepts (load_pattern.c): named word families, ~name in patterns. */
+void ld_concepts(loader *L, const ynode *map, bool local);
+void ld_concepts_done(loader *L); /* free what reading them needed */
+/* Where a concept was spelled out in a pattern: bytes [at, at+len) of the
+ * source became bytes [out, out+outlen) of the expansion. */
+typedef struct ld_splice {
+    size_t at, len, out, outlen;
+} ld_splice;
+/* Pattern `n` with each ~name spelled out (at most 32); `n->str` itself when
+ * it uses none; NULL (reported) when one is unknown. Its length goes to
+ * `*outlen`. */
+const char *ld_expand(loader *L, const ynode *n, ld_splice *sp, int *nsp, size_t *outlen);
+/* The byte of the source that byte `off` of the expansion came from. */
+size_t ld_unsplice(const ld_splice *sp, int nsp, size_t off);
 
 /* Rules (load_rule.c). */
 typedef enum ld_rule_kind {

@@ -281,9 +281,23 @@ typedef struct words {
     int nordinary;
 } words;
 
+/* A concept: a named word family (concepts.yaml, or a skill file's own
+ * `concepts:`), written ~name in patterns and spelled out at load. */
+typedef struct concept {
+    const char *name;
+    const char **forms; /* every form it matches, longest first */
+    int nforms;
+    const char *rx;   /* what ~name becomes: (?:(?<!\w)(?:form|...)(?!\w)) */
+    const char *file; /* the skill file it belongs to; NULL: shared */
+    srcpos pos;
+    bool used; /* some pattern uses it */
+} concept;
+
 struct dbt_engine {
     arena ar;
     words words;
+    concept *concepts;
+    int nconcepts;
     struct normaliser *nz; /* shared by the screen and the rules; NULL: none */
     skill *skills;
     int nskills;

@@ -72,7 +72,7 @@ pattern *pat_compile(const char *src, size_t len, bool jit, size_t *erroffset, c
     atomic_init(&p->jit, NULL);
     atomic_init(&p->jit_claimed, false);
     p->want_jit = jit;
-    p->src = NULL;
+    p->src = p->full = NULL;
     p->ncaptures = n;
     return p;
 }

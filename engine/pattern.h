@@ -25,6 +25,7 @@ typedef struct pattern {
     atomic_bool jit_claimed;   /* a thread has taken on making the copy */
     bool want_jit;             /* JIT allowed (not DBT_LOAD_NO_JIT) */
     const char *src;           /* the pattern as written */
+    const char *full;          /* as compiled: src with its ~concepts spelled out */
     unsigned ncaptures;        /* numbered capture groups */
 } pattern;
 

@@ -8,6 +8,8 @@ set -eu
 deps="libpcre2-8:libpcre2-dev yaml-0.1:libyaml-dev readline:libreadline-dev
 jansson:libjansson-dev libutf8proc:libutf8proc-dev cmocka:libcmocka-dev
 sqlite3:libsqlite3-dev libmicrohttpd:libmicrohttpd-dev hiredis:libhiredis-dev"
+# header -> Debian package, for libraries without a pkg-config file
+headers="libstemmer.h:libstemmer-dev"
 
 missing=""
 command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"
@@ -19,6 +21,9 @@ for d in $deps; do
     if ! pkg-config --exists "$mod" 2>/dev/null; then
         missing="$missing $pkg"
     fi
+done
+for h in $headers; do
+    [ -f "/usr/include/${h%%:*}" ] || missing="$missing ${h#*:}"
 done
 # Tools the test suite drives the coach with (a command and its package share
 # a name), and other packages some targets need.
