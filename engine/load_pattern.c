@@ -7,7 +7,7 @@
  * author lists gains its regular endings (s, es, ed, ing, ly, ness, y, er,
  * est, with e dropped, y turned to i and a last consonant doubled), and a
  * form is kept only when the Snowball English stemmer gives it the stem of
- * the listed word. So "worry" brings "worries", "worried" and "worrying",
+ * the listed word; an -ing form also comes without its g (worryin). So "worry" brings "worries", "worried" and "worrying",
  * and "sad" brings "sadness" but no "sady". The forms become one
  * non-capturing alternation between word edges, spliced into the pattern
  * where ~name stood before it is compiled: numbered captures stay as the
@@ -170,6 +170,11 @@ static void inflect(loader *L, forms *f, const char *word)
             memcpy(form, buf, (size_t)len);
             strcpy(form + len, tail);
             add_form(L, f, form);
+            if (!strcmp(suf, "ing")) { /* as often typed: worryin, freakin out */
+                char *dropped = ar_strdup(L->a, form);
+                memmove(dropped + len - 1, dropped + len, strlen(tail) + 1);
+                add_form(L, f, dropped);
+            }
         }
     }
 }

@@ -119,9 +119,13 @@ static bool fill(normaliser *nz, const dbt_engine *e)
     for (int i = 0; i < co->ncommands; i++)
         if (!add_rules(nz, &co->commands[i].r, 1))
             return false;
+    /* A concept's words are known (never corrected), not typo targets: a
+     * family of near-synonyms would draw everyday words into it (brighten
+     * into frighten, bumpy into jumpy). Typos are corrected into the words
+     * of examples and choices, which name what people type. */
     for (int i = 0; i < e->nconcepts; i++)
         for (int x = 0; x < e->concepts[i].nforms; x++)
-            if (!nz_add_text(nz, e->concepts[i].forms[x], true))
+            if (!nz_add_text(nz, e->concepts[i].forms[x], false))
                 return false;
     for (int i = 0; i < e->words.nordinary; i++)
         if (!nz_add_text(nz, e->words.ordinary[i], false))

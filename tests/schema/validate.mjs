@@ -37,7 +37,7 @@ const ajv = new Ajv({
 ajv.addSchema(schema, "schema.json");
 const whole = ajv.getSchema("schema.json");
 const byKind = {};
-for (const kind of ["skill", "coach", "crisis", "hotlines", "words"])
+for (const kind of ["skill", "coach", "crisis", "hotlines", "words", "concepts"])
   byKind[kind] = ajv.getSchema(`schema.json#/definitions/${kind}`);
 
 // One line per problem: drop the errors of the branches of an anyOf/oneOf
@@ -88,7 +88,8 @@ function problems(text, kind) {
   const data = doc.toJS();
   if (kind) {
     if (!byKind[kind](data)) return describe(byKind[kind].errors);
-    if (!whole(data))
+    // concepts.yaml has names for keys: no key tells the whole schema its kind.
+    if (kind !== "concepts" && !whole(data))
       return [`error at /: valid as ${kind}, but the whole schema does not take it as one:`,
               ...describe(whole.errors)];
     return [];
@@ -113,7 +114,7 @@ function walk(dir, top, files) {
   }
   for (const name of names) {
     if (name.startsWith(".")) continue;
-    if (top && ["coach.yaml", "crisis.yaml", "hotlines.yaml", "words.yaml"].includes(name)) {
+    if (top && ["coach.yaml", "crisis.yaml", "hotlines.yaml", "words.yaml", "concepts.yaml"].includes(name)) {
       files.push([join(dir, name), name.replace(".yaml", "")]);
       continue;
     }
@@ -185,6 +186,7 @@ const controls = [
   ["a skill with rules and a branch", skill("    say: Hi\n    rules:\n      - match: x\n        goto: next\n  next:\n    branch:\n      - if: urge >= 3\n        goto: start\n      - goto: start")],
   ["a hotline file", service(svc + source)],
   ["a coach file", coach + "routes:\n  - match: x\n    start: demo\ncommands:\n  - command: practice\n    match: '^practi[cs]e (?<name>.+)$'\n"],
+  ["a skill with its own concept", skill("    say: Hi\n    rules:\n      - match: '~calm'\n        end: true") + "concepts:\n  calm: [calm, peace, at ease]\n"],
   ["a crisis file", "categories:\n  - id: suicide\n    patterns: [{match: x}]\n    say: s\n"],
 ];
 for (const [name, text] of controls) {
@@ -211,6 +213,8 @@ const negatives = [
   ["condition the coach cannot read", skill("    branch:\n      - if: urge >=\n        goto: start")],
   ["unknown crisis category", `categories:\n  - id: sadness\n    patterns: [{match: x}]\n    say: s\n`],
   ["text with an unclosed {", skill("    say: Hi {name\n    end: true")],
+  ["a skill concept that is an empty list", skill("    say: Hi\n    end: true") + "concepts:\n  calm: []\n"],
+  ["a skill concept named with capitals", skill("    say: Hi\n    end: true") + "concepts:\n  Calm: [calm]\n"],
   ["practice command without (?<name>...)", coach + "commands:\n  - command: practice\n    match: '^practi[cs]e (.+)$'\n"],
 ];
 for (const [name, text] of negatives) {

@@ -117,7 +117,7 @@ static void check_rules(const rule *rules, int n, matcher *m)
     for (int i = 0; i < n; i++)
         for (int k = 0; k < rules[i].npats; k++) {
             const pattern *p = rules[i].pats[k];
-            const char *src = p->src;
+            const char *src = p->full; /* as compiled: concepts spelled out */
             arena a = {0};
             const char *srcs[1] = {src};
             prefilter *pf = pf_build(&a, srcs, 1);
