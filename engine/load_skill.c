@@ -47,6 +47,10 @@ static void parse_step(loader *L, const ynode *n, step *st)
     st->say = ld_text(L, ytree_get(n, "say"), "say");
     st->nchoices = ld_str_list(L, ytree_get(n, "choices"), "choices", &st->choices, NULL);
     st->rules = ld_rules(L, ytree_get(n, "rules"), "'rules'", LD_STEP, &st->nrules);
+    for (int i = 0; i < st->nrules && !st->rating; i++)
+        for (int k = 0; k < st->rules[i].npats && !st->rating; k++)
+            if (pat_group_number(st->rules[i].pats[k], "rating") >= 0)
+                st->rating = st->rules[i].pats[k];
     st->fallback = ld_text(L, ytree_get(n, "fallback"), "fallback");
     st->why = ld_text(L, ytree_get(n, "why"), "why");
     st->hint = ld_text(L, ytree_get(n, "hint"), "hint");

@@ -114,6 +114,7 @@ typedef struct step {
     dbt_timer timer;
     bool end;
     rule_index *rx; /* for long rule lists, else NULL */
+    const struct pattern *rating; /* the first of its patterns with a (?<rating>...) group */
 } step;
 
 typedef struct skill {

@@ -162,15 +162,6 @@ static talk_result offer_others(dbt_session *s)
 }
 
 /* The step's rule that reads a rating ("(?<rating>...)"), or NULL. */
-static const pattern *rating_pattern(const step *st)
-{
-    for (int i = 0; i < st->nrules; i++)
-        for (int k = 0; k < st->rules[i].npats; k++)
-            if (pat_group_number(st->rules[i].pats[k], "rating") >= 0)
-                return st->rules[i].pats[k];
-    return NULL;
-}
-
 /* "Really bad" where a number was asked: ask for the number once; the
  * second time, guess it from the words and go on. */
 static talk_result rating_in_words(dbt_session *s)
@@ -179,7 +170,7 @@ static talk_result rating_in_words(dbt_session *s)
     static const int order[LEVEL__COUNT] = {LEVEL_NONE, LEVEL_LOW, LEVEL_SOME, LEVEL_TOP,
                                             LEVEL_HIGH};
     const coach *c = &s->e->coach;
-    const pattern *rp = rating_pattern(flow_step(s));
+    const pattern *rp = flow_step(s)->rating;
     int level = -1;
     for (int i = 0; i < LEVEL__COUNT && level < 0; i++)
         if (matches(s, c->level[order[i]], s->w->in.s, s->w->in.len))
@@ -260,7 +251,7 @@ talk_result talk_step(dbt_session *s)
         ask_again(s);
         return TALK_SAID;
     }
-    if (!rating_pattern(st))
+    if (!st->rating)
         return TALK_NO;
     if (reads < 0)
         reads = talk_step_reads(s);

@@ -315,8 +315,9 @@ static char *make_set(const char *skills, int n)
     char tmpl[] = "/tmp/dbt-bench-XXXXXX";
     char *dir = strdup(mkdtemp(tmpl));
     char a[600], b[600];
-    static const char *const top[] = {"coach.yaml", "crisis.yaml", "hotlines.yaml"};
-    for (int i = 0; i < 3; i++) {
+    static const char *const top[] = {"coach.yaml", "crisis.yaml", "hotlines.yaml",
+                                      "concepts.yaml"};
+    for (int i = 0; i < 4; i++) {
         snprintf(a, sizeof a, "%s/%s", skills, top[i]);
         snprintf(b, sizeof b, "%s/%s", dir, top[i]);
         copy_file(a, b);
@@ -374,12 +375,12 @@ static void naive_init(naive *nv, const dbt_engine *e)
     nv->crisis = malloc(rx->n * sizeof *nv->crisis);
     for (uint32_t i = 0; i < rx->n; i++)
         if (rx->e[i].pat >= 0)
-            nv->crisis[nv->ncrisis++] = compile_nojit(rx->e[i].r->pats[rx->e[i].pat]->src);
+            nv->crisis[nv->ncrisis++] = compile_nojit(rx->e[i].r->pats[rx->e[i].pat]->full);
     int g = model_find_skill(e, "gen");
     const step *st = &e->skills[g].steps[e->skills[g].start];
     nv->rules = malloc((size_t)st->nrules * sizeof *nv->rules);
     for (int i = 0; i < st->nrules; i++)
-        nv->rules[nv->nrules++] = compile_nojit(st->rules[i].pats[0]->src);
+        nv->rules[nv->nrules++] = compile_nojit(st->rules[i].pats[0]->full);
     nv->md = pcre2_match_data_create(32, NULL);
 }
 
