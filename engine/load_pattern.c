@@ -7,8 +7,8 @@
  * author lists gains its regular endings (s, es, ed, ing, ly, ness, y, er,
  * est, with e dropped, y turned to i and a last consonant doubled), and a
  * form is kept only when the Snowball English stemmer gives it the stem of
- * the listed word; an -ing form also comes without its g (worryin). So "worry" brings "worries", "worried" and "worrying",
- * and "sad" brings "sadness" but no "sady". The forms become one
+ * the listed word; an -ing form also comes without its g (worryin). So "worry" brings "worries",
+ * "worried" and "worrying", and "sad" brings "sadness" but no "sady". The forms become one
  * non-capturing alternation between word edges, spliced into the pattern
  * where ~name stood before it is compiled: numbered captures stay as the
  * author wrote them, and the required-literal prefilter and the JIT see a
@@ -21,7 +21,7 @@
 
 #include "loader.h"
 
-enum { MAX_FORMS_PER_WORD = 64, MAX_SPLICES = 32 };
+enum { MAX_FORMS = 1024, MAX_SPLICES = 32 }; /* forms in one concept; concepts in one pattern */
 
 static bool name_char(char c)
 {
@@ -69,10 +69,7 @@ static const char *stem_of(loader *L, const char *w, size_t n)
     return ar_strndup(L->a, (const char *)s, (size_t)sb_stemmer_length(L->stem));
 }
 
-static bool is_vowel(char c)
-{
-    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
-}
+static bool is_vowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; }
 
 static bool ends_with(const char *w, size_t n, const char *suf)
 {
@@ -101,6 +98,15 @@ static void add_form(loader *L, forms *f, const char *s)
     f->v[f->n++] = s;
 }
 
+static bool verb_ending(const char *suf)
+{
+    static const char *const verb[] = {"s", "es", "ed", "d", "ing"};
+    for (size_t i = 0; i < sizeof verb / sizeof *verb; i++)
+        if (strcmp(suf, verb[i]) == 0)
+            return true;
+    return false;
+}
+
 /* `word` and the regular forms of its first word that share its stem. */
 static void inflect(loader *L, forms *f, const char *word)
 {
@@ -114,7 +120,7 @@ static void inflect(loader *L, forms *f, const char *word)
     if (n < 3 || ends_with(word, n, "ing") || ends_with(word, n, "ed") ||
         ends_with(word, n, "ly") || ends_with(word, n, "ness") || ends_with(word, n, "ies"))
         return;
-    static const char *const plain[] = {"ed", "ing", "ly", "ness", "y", "er", "est", "s", "es"};
+    static const char *const plain[] = {"ed", "ing", "s"};
     static const char *const after_e[] = {"s", "d", "r", "st", "ly", "ness"};
     static const char *const drop_e[] = {"ing", "ed", "er", "est", "y"};
     static const char *const y_to_i[] = {"es", "ed", "er", "est", "ly", "ness"};
@@ -128,9 +134,8 @@ static void inflect(loader *L, forms *f, const char *word)
      * otherwise, neither for adjectives in -ous. */
     bool hiss = last == 's' || last == 'x' || last == 'z' || ends_with(word, n, "ch") ||
                 ends_with(word, n, "sh");
-    const char *own[9];
+    const char *own[8] = {"ed", "ing", "ly", "ness", "y", "er", "est"};
     size_t nown = 7;
-    memcpy(own, plain, 7 * sizeof *own);
     if (!ends_with(word, n, "ous"))
         own[nown++] = hiss ? "es" : "s";
     struct {
@@ -141,8 +146,8 @@ static void inflect(loader *L, forms *f, const char *word)
         bool when;
     } rules[] = {
         {own, nown, n, "", last != 'e' && last != 'y'},
-        {plain, 2, n, "", last == 'y' && is_vowel(before)}, /* play: played, playing */
-        {plain + 7, 1, n, "", last == 'y' && is_vowel(before)}, /* plays */
+        {plain, 2, n, "", last == 'y' && is_vowel(before)},     /* play: played, playing */
+        {plain + 2, 1, n, "", last == 'y' && is_vowel(before)}, /* plays */
         {after_e, sizeof after_e / sizeof *after_e, n, "", last == 'e'},
         {drop_e, sizeof drop_e / sizeof *drop_e, n - 1, "", last == 'e'},
         {y_to_i, sizeof y_to_i / sizeof *y_to_i, n - 1, "i", last == 'y' && !is_vowel(before)},
@@ -157,12 +162,11 @@ static void inflect(loader *L, forms *f, const char *word)
         for (size_t k = 0; k < rules[r].nsuf; k++) {
             const char *suf = rules[r].suf[k];
             /* A phrase's head is a verb (freak out): only its verb endings. */
-            if (*tail && strcmp(suf, "s") && strcmp(suf, "es") && strcmp(suf, "ed") &&
-                strcmp(suf, "d") && strcmp(suf, "ing"))
+            if (*tail && !verb_ending(suf))
                 continue;
-            int len = snprintf(buf, sizeof buf, "%.*s%s%s", (int)rules[r].keep, word,
-                               rules[r].join, suf);
-            if (len <= 0 || (size_t)len >= sizeof buf || f->n >= MAX_FORMS_PER_WORD * 8)
+            int len =
+                snprintf(buf, sizeof buf, "%.*s%s%s", (int)rules[r].keep, word, rules[r].join, suf);
+            if (len <= 0 || (size_t)len >= sizeof buf || f->n >= MAX_FORMS)
                 continue;
             if (strcmp(stem_of(L, buf, (size_t)len), stem) != 0)
                 continue;
@@ -404,8 +408,8 @@ const char *ld_expand(loader *L, const ynode *n, ld_splice *sp, int *nsp, size_t
             ok = false;
         } else if (*nsp == MAX_SPLICES) {
             srcpos p = ld_at_offset(L, n, i);
-            diag_report(L->d, DBT_SEVERITY_ERROR, &p,
-                        "a pattern may use at most %d concepts", MAX_SPLICES);
+            diag_report(L->d, DBT_SEVERITY_ERROR, &p, "a pattern may use at most %d concepts",
+                        MAX_SPLICES);
             ok = false;
         } else {
             con->used = true;

@@ -25,8 +25,8 @@ typedef struct loader {
         ino_t ino;
     } seen[64]; /* folders already entered, so links cannot loop */
     int nseen;
-    bool no_jit; /* DBT_LOAD_NO_JIT */
-    int ccap;    /* capacity of e->concepts */
+    bool no_jit;             /* DBT_LOAD_NO_JIT */
+    int ccap;                /* capacity of e->concepts */
     struct sb_stemmer *stem; /* made when the first concept is read */
     jmp_buf oom;
 } loader;

@@ -113,7 +113,7 @@ typedef struct step {
     int skip_step; /* resolved, -1 when none */
     dbt_timer timer;
     bool end;
-    rule_index *rx; /* for long rule lists, else NULL */
+    rule_index *rx;               /* for long rule lists, else NULL */
     const struct pattern *rating; /* the first of its patterns with a (?<rating>...) group */
 } step;
 
@@ -292,7 +292,8 @@ typedef struct concept {
     const char *file; /* the skill file it belongs to; NULL: shared */
     srcpos pos;
     bool used; /* some pattern uses it */
-} concept;
+}
+concept;
 
 struct dbt_engine {
     arena ar;

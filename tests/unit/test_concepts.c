@@ -19,17 +19,16 @@ static const char concepts[] = "anxious: [anxious, anxiety, nervous, worry, scar
 
 /* A coach whose routes use the concepts; "{1}" after a concept is still
  * the author's first group. */
-static const char coach_routes[] =
-    "routes:\n"
-    "  - match: '\\bi (?:am|feel) (so |really )?~anxious\\b'\n"
-    "    examples: [i feel so worried]\n"
-    "    say: 'Anxious route ({1}).'\n"
-    "  - match: '~low'\n"
-    "    examples: [i keep crying]\n"
-    "    say: Low route.\n"
-    "  - match: 'a \\~ tilde|[~]x'\n"
-    "    examples: [a ~ tilde]\n"
-    "    say: Tilde route.\n";
+static const char coach_routes[] = "routes:\n"
+                                   "  - match: '\\bi (?:am|feel) (so |really )?~anxious\\b'\n"
+                                   "    examples: [i feel so worried]\n"
+                                   "    say: 'Anxious route ({1}).'\n"
+                                   "  - match: '~low'\n"
+                                   "    examples: [i keep crying]\n"
+                                   "    say: Low route.\n"
+                                   "  - match: 'a \\~ tilde|[~]x'\n"
+                                   "    examples: [a ~ tilde]\n"
+                                   "    say: Tilde route.\n";
 
 static char *coach_with(const char *routes)
 {
@@ -83,11 +82,11 @@ static void test_forms(void **state)
     assert_non_null(a);
     assert_non_null(s);
     assert_non_null(l);
-    static const char *const yes[] = {"anxious", "anxiously", "anxiousness", "worry",
-                                      "worries", "worried",   "worrying",    "scare",
-                                      "scared",  "scares",    "scaring",     "nervous",
-                                      "on edge", "freak out", "freaks out",  "freaked out",
-                                      "freaking out", "freakin out", "worryin", "can't settle"};
+    static const char *const yes[] = {"anxious",      "anxiously",   "anxiousness", "worry",
+                                      "worries",      "worried",     "worrying",    "scare",
+                                      "scared",       "scares",      "scaring",     "nervous",
+                                      "on edge",      "freak out",   "freaks out",  "freaked out",
+                                      "freaking out", "freakin out", "worryin",     "can't settle"};
     for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
         if (!has_form(a, yes[i]))
             fail_msg("~anxious lacks '%s'", yes[i]);
@@ -218,10 +217,11 @@ static void test_skill_concepts(void **state)
     dbt_engine *e = load_with(&d, concepts, coach_routes, &err);
     assert_non_null(e);
     dbt_engine_free(e);
-    fx_write(d, "dt/own.yaml", "id: own\ntitle: Own\nmodule: mindfulness\nsummary: s\n"
-                               "concepts:\n  calm: [calm, peace]\n"
-                               "steps:\n  start:\n    say: hi\n    rules:\n"
-                               "      - match: '~calm|~sad'\n        end: true\n");
+    fx_write(d, "dt/own.yaml",
+             "id: own\ntitle: Own\nmodule: mindfulness\nsummary: s\n"
+             "concepts:\n  calm: [calm, peace]\n"
+             "steps:\n  start:\n    say: hi\n    rules:\n"
+             "      - match: '~calm|~sad'\n        end: true\n");
     e = fx_load(d, &err);
     if (!e)
         fail_msg("%s:%d:%d: %s", err.file, err.line, err.column, err.message);
@@ -234,9 +234,10 @@ static void test_skill_concepts(void **state)
     assert_false(has_form(c, "calmer")); /* Snowball keeps -er: another word */
     dbt_engine_free(e);
     /* Another file cannot see it. */
-    fx_write(d, "dt/other.yaml", "id: other\ntitle: Other\nmodule: mindfulness\nsummary: s\n"
-                                 "steps:\n  start:\n    say: hi\n    rules:\n"
-                                 "      - match: '~calm'\n        end: true\n");
+    fx_write(d, "dt/other.yaml",
+             "id: other\ntitle: Other\nmodule: mindfulness\nsummary: s\n"
+             "steps:\n  start:\n    say: hi\n    rules:\n"
+             "      - match: '~calm'\n        end: true\n");
     e = fx_load(d, &err);
     assert_null(e);
     assert_non_null(strstr(err.message, "unknown concept ~calm"));
@@ -245,9 +246,10 @@ static void test_skill_concepts(void **state)
     /* A skill's concept may not take a shared concept's name. */
     d = fx_dir();
     fx_write(d, "concepts.yaml", concepts);
-    fx_write(d, "dt/own.yaml", "id: own\ntitle: Own\nmodule: mindfulness\nsummary: s\n"
-                               "concepts:\n  sad: [blue]\n"
-                               "steps:\n  start:\n    say: hi\n    end: true\n");
+    fx_write(d, "dt/own.yaml",
+             "id: own\ntitle: Own\nmodule: mindfulness\nsummary: s\n"
+             "concepts:\n  sad: [blue]\n"
+             "steps:\n  start:\n    say: hi\n    end: true\n");
     e = fx_load(d, &err);
     assert_null(e);
     assert_non_null(strstr(err.message, "concept ~sad is already defined in"));
@@ -259,12 +261,9 @@ static void test_skill_concepts(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_forms),
-        cmocka_unit_test(test_matching),
-        cmocka_unit_test(test_unknown_concept),
-        cmocka_unit_test(test_compile_error_after_concept),
-        cmocka_unit_test(test_bad_definitions),
-        cmocka_unit_test(test_skill_concepts),
+        cmocka_unit_test(test_forms),           cmocka_unit_test(test_matching),
+        cmocka_unit_test(test_unknown_concept), cmocka_unit_test(test_compile_error_after_concept),
+        cmocka_unit_test(test_bad_definitions), cmocka_unit_test(test_skill_concepts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
