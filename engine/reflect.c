@@ -198,6 +198,40 @@ static void read_textspeak(rtext *r)
     }
 }
 
+static bool is_number(const rtext *r, size_t i)
+{
+    return i < r->n && (isdigit((unsigned char)r->t[i].w[0]) ||
+                        tw_in(r, i, "zero one two three four five six seven eight nine ten"));
+}
+
+/* A rating said along with the answer ("so anxious like a 9", "sad, 7/10")
+ * is not part of what is said back: the rating is asked and kept apart. */
+static bool drop_rating(rtext *r)
+{
+    size_t l = prev_kept(r, r->n);
+    if (l < 2)
+        return false;
+    size_t i = l - 1;
+    if (is_number(r, i) && i >= 2 && (sep_has(r, i, "/") || phrase_at(r, i - 2, "out of")) &&
+        is_number(r, i - (sep_has(r, i, "/") ? 1 : 3)))
+        i -= sep_has(r, i, "/") ? 1 : 3; /* "7/10", "7 out of 10" */
+    if (!is_number(r, i) || i == 0)
+        return false;
+    if (i > 0 && tw_in(r, i - 1, "a an"))
+        i--;
+    if (i > 0 && tw_in(r, i - 1, "like maybe probably"))
+        i--;
+    if (i == 0 || (i == l - 1 && !sep_has(r, i, ",") && !isdigit((unsigned char)r->t[i].w[0])))
+        return false; /* "i have one", "it was ten" stay */
+    if (tw_in(r, i - 1,
+              "is was it's its am i'm are feel felt be been got have has had slept took ate "
+              "for after in on only than about around at till until by before to from past "
+              "and or of"))
+        return false; /* "it's a 9", "for 2": the number is the answer */
+    drop_range(r, i, l - i);
+    return true;
+}
+
 /* Words a listener would not say back. Marks them dropped; returns whether
  * anything was. */
 static const char *const noise =
@@ -310,6 +344,8 @@ static bool drop_hedges(rtext *r)
             continue;
         }
     }
+    if (drop_rating(r))
+        any = true;
     /* At the edges: leading discourse words, trailing hedges and tags. */
     for (bool again = true; again;) {
         again = false;

@@ -152,6 +152,11 @@ static void test_reflect_hedges(void **state)
     assert_string_equal(reflect("i guess so"), "you guess so");
     assert_string_equal(reflect("envy maybe"), "envy");
     assert_string_equal(reflect("i dunno"), "you don't know");
+    assert_string_equal(reflect("i feel so anxious like a 9"), "you feel so anxious");
+    assert_string_equal(reflect("sad, 7/10"), "sad");
+    assert_string_equal(reflect("angry 8 out of 10"), "angry");
+    assert_string_equal(reflect("it's a 9"), "it's a 9");
+    assert_string_equal(reflect("i have one"), "you have one");
 }
 
 static void test_reflect_content(void **state)
