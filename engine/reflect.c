@@ -188,6 +188,13 @@ static void read_textspeak(rtext *r)
         else if (word_eq(t->w, t->n, "prob") && alone && i + 1 < r->n &&
                  !(i > 0 && tw_in(r, i - 1, "no a the big my your small huge one that this")))
             t->eff = "probably";
+        else if (word_eq(t->w, t->n, "id") && i + 1 < r->n &&
+                 tw_in(r, i + 1,
+                       "be feel rather like love go have say never just probably really "
+                       "prob want hate get lose die cry still be"))
+            t->eff = "i'd"; /* "id feel better" */
+        else if (word_eq(t->w, t->n, "hes") || word_eq(t->w, t->n, "shes"))
+            t->eff = t->w[0] == 'h' || t->w[0] == 'H' ? "he's" : "she's";
         else if (word_eq(t->w, t->n, "dunno"))
             t->eff = "don't know";
         else if ((word_eq(t->w, t->n, "your") || word_eq(t->w, t->n, "ur")) && i + 1 < r->n &&
@@ -330,7 +337,10 @@ static bool drop_hedges(rtext *r)
             bool commas = sep_has(r, i + 1, ","); /* "like, really"; ", like you" stays */
             bool number = isdigit((unsigned char)r->t[i + 1].w[0]) ||
                           (tw_in(r, i + 1, "a an about around") && i + 2 < r->n &&
-                           isdigit((unsigned char)r->t[i + 2].w[0]));
+                           (isdigit((unsigned char)r->t[i + 2].w[0]) ||
+                            tw_in(r, i + 2,
+                                  "second minute hour day week month year bit while few "
+                                  "couple")));
             bool intens = tw_in(r, i + 1,
                                 "so really super totally literally just very kinda "
                                 "actually") &&
