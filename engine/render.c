@@ -132,9 +132,15 @@ void render_template(dbt_session *s, const char *t, const capture_ctx *cx, bool 
         const char *val;
         size_t vlen;
         if (lookup(s, cx, name, n, &val, &vlen) && vlen) {
-            if (reflect && !raw)
-                text_reflect(val, vlen, out);
-            else
+            if (reflect && !raw) {
+                /* Nothing but hedges ("um", "i guess"): the default, if any. */
+                size_t at = out->len;
+                if (!text_reflect(val, vlen, out) && def && out->s && out->len >= at) {
+                    out->len = at;
+                    out->s[at] = '\0';
+                    sb_addn(out, def, deflen);
+                }
+            } else
                 sb_addn(out, val, vlen);
         } else if (is(name, n, "menu")) {
             render_menu(e, out);

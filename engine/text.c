@@ -273,52 +273,6 @@ const char *text_for_screen(const char *in, size_t inlen, strbuf *folded, strbuf
     return lower->oom || folded->oom ? NULL : scr;
 }
 
-/* Reflection tables: first person <-> second person. */
-static const struct {
-    const char *from, *to;
-} pairs[] = {
-    {"i am", "you are"}, {"i was", "you were"}, {"you are", "I am"}, {"you were", "I was"},
-    {"are you", "am I"}, {"were you", "was I"}, {"am i", "are you"},
-};
-
-static const struct {
-    const char *from, *to;
-} words[] = {
-    {"i", "you"},
-    {"me", "you"},
-    {"my", "your"},
-    {"mine", "yours"},
-    {"myself", "yourself"},
-    {"i'm", "you're"},
-    {"im", "you're"},
-    {"i've", "you've"},
-    {"ive", "you've"},
-    {"i'll", "you'll"},
-    {"i'd", "you'd"},
-    {"am", "are"},
-    {"we", "you"},
-    {"us", "you"},
-    {"our", "your"},
-    {"ours", "yours"},
-    {"ourselves", "yourselves"},
-    {"we're", "you're"},
-    {"we've", "you've"},
-    {"we'll", "you'll"},
-    {"your", "my"},
-    {"yours", "mine"},
-    {"yourself", "myself"},
-    {"you're", "I'm"},
-    {"youre", "I'm"},
-    {"you've", "I've"},
-    {"you'll", "I'll"},
-    {"you'd", "I'd"},
-    {"you", "me"},
-    {"u", "me"},
-    {"ur", "my"},
-};
-
-static bool word_char(unsigned char c) { return isalnum(c) || c == '\'' || c >= 0x80; }
-
 static bool word_eq(const char *s, size_t n, const char *w)
 {
     size_t m = strlen(w);
@@ -328,69 +282,6 @@ static bool word_eq(const char *s, size_t n, const char *w)
         if (tolower((unsigned char)s[i]) != w[i])
             return false;
     return true;
-}
-
-void text_reflect(const char *s, size_t len, strbuf *out)
-{
-    size_t i = 0;
-    bool first = true;
-    while (i < len) {
-        if (!word_char((unsigned char)s[i])) {
-            sb_addc(out, s[i++]);
-            continue;
-        }
-        size_t a = i;
-        while (i < len && word_char((unsigned char)s[i]))
-            i++;
-        size_t wn = i - a;
-        /* Every word in the tables starts with one of these letters and is
-         * at most ten letters long: most words need no look-up at all. */
-        char c0 = (char)tolower((unsigned char)s[a]);
-        if (wn > 10 || !strchr("aimouwy", c0)) {
-            sb_addn(out, s + a, wn);
-            first = false;
-            continue;
-        }
-        /* A two-word pair "i am" -> "you are", separated by one space. */
-        if (i + 1 < len && s[i] == ' ' && word_char((unsigned char)s[i + 1])) {
-            size_t b = i + 1, e = b;
-            while (e < len && word_char((unsigned char)s[e]))
-                e++;
-            bool done = false;
-            for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
-                const char *sp = strchr(pairs[k].from, ' ');
-                size_t l1 = (size_t)(sp - pairs[k].from);
-                if (l1 != wn)
-                    continue;
-                char w1[16];
-                memcpy(w1, pairs[k].from, l1);
-                w1[l1] = '\0';
-                if (word_eq(s + a, wn, w1) && word_eq(s + b, e - b, sp + 1)) {
-                    sb_adds(out, pairs[k].to);
-                    i = e;
-                    done = true;
-                    break;
-                }
-            }
-            if (done) {
-                first = false;
-                continue;
-            }
-        }
-        const char *to = NULL;
-        for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
-            if (word_eq(s + a, wn, words[k].from)) {
-                to = words[k].to;
-                break;
-            }
-        if (to && first && (word_eq(s + a, wn, "you") || word_eq(s + a, wn, "u")))
-            to = "I"; /* a leading "you" is a subject */
-        if (to)
-            sb_adds(out, to);
-        else
-            sb_addn(out, s + a, wn);
-        first = false;
-    }
 }
 
 void text_fold_name(const char *s, size_t len, strbuf *out)

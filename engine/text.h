@@ -40,9 +40,13 @@ bool text_fold_lookalikes(const char *in, size_t len, strbuf *out);
 const char *text_for_screen(const char *in, size_t inlen, strbuf *folded, strbuf *lower,
                             size_t *len);
 
-/* Append `s` (`len` bytes) to `out` with first and second person swapped:
- * "I am scared of my boss" becomes "you are scared of your boss". */
-void text_reflect(const char *s, size_t len, strbuf *out);
+/* Append `s` (`len` bytes) to `out` said back: first and second person
+ * swapped ("I am scared of my boss" becomes "you are scared of your boss"),
+ * text-speak read as words ("me n u r" -> "you and I are") and hedges and
+ * fillers left out ("i could idk go for a walk i guess" -> "you could go for
+ * a walk"). Returns false when the text was nothing but hedges ("i guess",
+ * "um lol"): then it is only swapped ("you guess") and is not content. */
+bool text_reflect(const char *s, size_t len, strbuf *out);
 
 /* A name folded for comparison: ASCII letters lowercased, spaces and
  * punctuation dropped ("DEAR MAN", "dear-man" and "dearman" are equal). */

@@ -118,6 +118,77 @@ static void test_reflect(void **state)
     assert_string_equal(reflect("it is yours, not mine"), "it is mine, not yours");
     assert_string_equal(reflect("Imagine"), "Imagine");
     assert_string_equal(reflect("I hurt myself"), "you hurt yourself");
+    assert_string_equal(reflect("what do you mean"), "what do I mean");
+    assert_string_equal(reflect("i know you hate me"), "you know I hate you");
+    assert_string_equal(reflect("i told you"), "you told me");
+}
+
+static void test_reflect_hedges(void **state)
+{
+    (void)state;
+    assert_string_equal(reflect("i could idk go for a walk i guess"), "you could go for a walk");
+    assert_string_equal(reflect("i could i don't know go for a walk i guess"),
+                        "you could go for a walk");
+    assert_string_equal(reflect("i guess"), "you guess");
+    assert_string_equal(reflect("i don't know what to do"), "you don't know what to do");
+    assert_string_equal(reflect("i don't know anymore"), "you don't know anymore");
+    assert_string_equal(reflect("I don't know, maybe just notice it"), "just notice it");
+    assert_string_equal(reflect("like a weight on my chest"), "a weight on your chest");
+    assert_string_equal(reflect("i'm like so tired"), "you're so tired");
+    assert_string_equal(reflect("i feel like a failure"), "you feel like a failure");
+    assert_string_equal(reflect("honest, like you didn't make excuses"),
+                        "honest, like I didn't make excuses");
+    assert_string_equal(reflect("go for a walk or something lol"), "go for a walk");
+    assert_string_equal(reflect("to be honest i want to scream"), "you want to scream");
+    assert_string_equal(reflect("i want to be honest with him"), "you want to be honest with him");
+    assert_string_equal(reflect("not going to lie i want to text him"), "you want to text him");
+    assert_string_equal(reflect("i'm not going to lie to him"), "you're not going to lie to him");
+    assert_string_equal(reflect("it's, you know, hard"), "it's hard");
+    assert_string_equal(reflect("maybe i'm overreacting"), "maybe you're overreacting");
+    assert_string_equal(reflect("so tired"), "so tired");
+    assert_string_equal(reflect("i think he hates me"), "you think he hates you");
+    assert_string_equal(reflect("he hates me i think"), "he hates you");
+    assert_string_equal(reflect("honestly i just want to sleep"), "you just want to sleep");
+    assert_string_equal(reflect("i guess so"), "you guess so");
+    assert_string_equal(reflect("envy maybe"), "envy");
+    assert_string_equal(reflect("i dunno"), "you don't know");
+    assert_string_equal(reflect("i feel so anxious like a 9"), "you feel so anxious");
+    assert_string_equal(reflect("sad, 7/10"), "sad");
+    assert_string_equal(reflect("angry 8 out of 10"), "angry");
+    assert_string_equal(reflect("it's a 9"), "it's a 9");
+    assert_string_equal(reflect("i have one"), "you have one");
+}
+
+static void test_reflect_content(void **state)
+{
+    (void)state;
+    strbuf b;
+    sb_init(&b);
+    assert_false(text_reflect("um lol", 6, &b));
+    sb_clear(&b);
+    assert_false(text_reflect("i don't know", 12, &b));
+    assert_string_equal(sb_str(&b), "you don't know");
+    sb_clear(&b);
+    assert_true(text_reflect("go for a walk i guess", 21, &b));
+    sb_free(&b);
+}
+
+static void test_reflect_textspeak(void **state)
+{
+    (void)state;
+    assert_string_equal(reflect("me n my mum r fighting"), "you and your mum are fighting");
+    assert_string_equal(reflect("plan b"), "plan b");
+    assert_string_equal(reflect("r&b music"), "r&b music");
+    assert_string_equal(reflect("a u-turn"), "a u-turn");
+    assert_string_equal(reflect("vitamin b"), "vitamin b");
+    assert_string_equal(reflect("i will b fine"), "you will be fine");
+    assert_string_equal(reflect("go w/ my sister"), "go with your sister");
+    assert_string_equal(reflect("w/o my phone"), "without your phone");
+    assert_string_equal(reflect("i miss him sm"), "you miss him so much");
+    assert_string_equal(reflect("i'll prob just sleep"), "you'll probably just sleep");
+    assert_string_equal(reflect("no prob"), "no prob");
+    assert_string_equal(reflect("ur so right"), "I'm so right");
+    assert_string_equal(reflect("you r mean"), "I am mean");
 }
 
 static const char *fold(const char *s)
@@ -166,6 +237,9 @@ int main(void)
         cmocka_unit_test(test_clean_nfkc_and_quotes),
         cmocka_unit_test(test_clean_cap),
         cmocka_unit_test(test_reflect),
+        cmocka_unit_test(test_reflect_hedges),
+        cmocka_unit_test(test_reflect_content),
+        cmocka_unit_test(test_reflect_textspeak),
         cmocka_unit_test(test_fold_name),
         cmocka_unit_test(test_number),
     };
