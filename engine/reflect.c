@@ -556,16 +556,12 @@ bool text_reflect(const char *s, size_t len, strbuf *out)
         size_t a = i;
         while (i < len && word_char((unsigned char)s[i]))
             i++;
-        if (r.n == REFLECT_MAX_WORDS) { /* a long ramble: the rest as one separator */
-            i = a;
-            break;
-        }
         r.sep[r.n][0] = sa;
         r.sep[r.n][1] = a - sa;
         r.t[r.n] = (rword){s + a, i - a, NULL, false};
         r.n++;
         sa = i;
-        if (r.n == REFLECT_MAX_WORDS)
+        if (r.n == REFLECT_MAX_WORDS) /* a long ramble: the rest as one separator */
             break;
     }
     r.sep[r.n][0] = sa;
