@@ -113,6 +113,21 @@ static const char *const TALK_SRC[TALK__COUNT] = {
     [TALK_VENT] = "^\\W*(?:(?:ugh+|u+gh|argh+|a+rgh+|fml|ffs|omg|sigh|\\*sigh\\*|meh|hmm+|hm+|"
                   "uh+|um+|oof|welp|bruh|jeez|god|man|wow|damn|dammit|idk|i don't know|"
                   "i dunno|dunno|no idea|not sure|ok|okay|k|hm|\\.\\.\\.+|\\?+)\\W*)+$",
+    [TALK_PICK] = LEAD("um+|hmm+|idk|i don't know|i dunno|dunno|ok|okay|honestly|tbh|ugh|"
+                       "i mean|not sure|no idea") "(?:(?:you|u|coach) (?:pick|choose|decide)(?: "
+                  "(?:one|for me|please|pls|plz|i guess))*|(?:you|u) (?:can )?(?:pick|choose) (?:one|for me)|"
+                  "up to (?:you|u)|your (?:call|choice|pick)|dealer'?s choice|surprise me|"
+                  "whatever(?: (?:you (?:think|want|say|pick)|works|is best|one|helps))?|whichever(?: "
+                  "(?:one|you think|is best|works))?|either|either one|any(?: (?:one|of them|of those|is "
+                  "fine))?|anything|(?:i )?(?:don't|dont|do not) (?:care|mind)(?: which(?: one)?)?|"
+                  "(?:it )?(?:doesn't|doesnt|does not) matter(?: which(?: one)?)?|(?:i'm |im |i am )?"
+                  "(?:not sure|unsure) which(?: one)?|(?:i )?(?:don't|dont|do not) know which(?: one)?(?: "
+                  "to (?:pick|choose|do|try))?|(?:idk|no idea) which(?: one)?|which(?: one)?(?: (?:is|would "
+                  "be) (?:best|better|good|right)| (?:should|do|would|can) i (?:do|pick|choose|try|start "
+                  "with)| do you (?:think|suggest|recommend)| is for me)?|what do you (?:think|suggest|"
+                  "recommend)|what would you (?:suggest|recommend|pick|do)|(?:you )?(?:suggest|recommend) "
+                  "one|(?:the )?best one|(?:just )?(?:pick|choose) (?:one|for me|something))(?: "
+                  "(?:please|pls|plz|then|for me|i guess|lol|tbh|idk))*" TAIL,
     [TALK_RATING] = NULL, /* the words are the levels below */
 };
 
@@ -146,6 +161,9 @@ static const char *const OTHER_SAY[] = {
 static const char *const VENT_SAY[] = {
     "That's okay, take your time. When you're ready, pick one, or tell me a "
     "bit more:"};
+static const char *const PICK_SAY[] = {"Okay, let's start with the first one."};
+static const char *const WHICH_SAY[] = {
+    "Okay. Which one would you like? Tell me its number or its name:"};
 static const char *const RATING_SAY[] = {
     "Thank you for telling me. A rough number helps us notice later whether "
     "anything changed."};
@@ -166,8 +184,8 @@ static void ld_talk(loader *L, const ynode *n, coach *c)
         [TALK_WHY] = "why",     [TALK_REPHRASE] = "rephrase", [TALK_UNSURE] = "unsure",
         [TALK_OTHER] = "other", [TALK_RESUME] = "resume",     [TALK_THANKS] = "thanks",
         [TALK_SORRY] = "sorry", [TALK_LAUGH] = "laugh",       [TALK_ACK] = "ack",
-        [TALK_VENT] = "vent",   [TALK_RATING] = "rating"};
-    static const char *const keys[] = {"match", "say", "again", NULL};
+        [TALK_VENT] = "vent",   [TALK_PICK] = "pick",         [TALK_RATING] = "rating"};
+    static const char *const keys[] = {"match", "say", "again", "which", NULL};
     if (!n || !ld_want(L, n, YN_MAP, "'talk'"))
         return;
     ld_check_keys(L, n, "'talk'", names);
@@ -194,6 +212,11 @@ static void ld_talk(loader *L, const ynode *n, coach *c)
             ld_err(L, again, "only talk 'rating' has 'again:'");
         else if (again)
             t->again = ld_text(L, again, "again");
+        const ynode *which = ytree_get(k, "which");
+        if (which && i != TALK_ACK)
+            ld_err(L, which, "only talk 'ack' has 'which:'");
+        else if (which)
+            t->which = ld_text(L, which, "which");
     }
 }
 
@@ -208,6 +231,8 @@ static void talk_defaults(loader *L, coach *c)
     c->talk[TALK_SORRY].say = builtin_text(SORRY_SAY, 1);
     c->talk[TALK_OTHER].say = builtin_text(OTHER_SAY, 1);
     c->talk[TALK_VENT].say = builtin_text(VENT_SAY, 1);
+    c->talk[TALK_PICK].say = builtin_text(PICK_SAY, 1);
+    c->talk[TALK_ACK].which = builtin_text(WHICH_SAY, 1);
     c->talk[TALK_RATING].say = builtin_text(RATING_SAY, 1);
     c->talk[TALK_RATING].again = builtin_text(RATING_AGAIN, 1);
 }

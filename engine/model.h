@@ -167,6 +167,7 @@ typedef enum talk_kind {
     TALK_LAUGH,
     TALK_ACK,    /* "ok", "yea", "sure": never stored as an answer */
     TALK_VENT,   /* "ugh", "fml": at the coach, the last offer stays */
+    TALK_PICK,   /* "you pick", "whatever", "which one?": at an offer of skills, the first */
     TALK_RATING, /* a rating in words ("really bad"): ask for the number once */
     TALK__COUNT
 } talk_kind;
@@ -178,6 +179,7 @@ typedef struct talk {
     pattern *match;
     textv say;   /* what the coach says (before the step's own text, if any) */
     textv again; /* TALK_RATING: said when the number is guessed, the second time */
+    textv which; /* TALK_ACK: "ok" to an offer of several skills: which one? */
 } talk;
 
 typedef struct coach {

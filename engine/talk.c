@@ -258,11 +258,29 @@ talk_result talk_step(dbt_session *s)
     return reads ? TALK_NO : rating_in_words(s);
 }
 
+int talk_pick(dbt_session *s)
+{
+    if (!s->noffer || (s->mode != MODE_COACH && !talk_other_offer(s)))
+        return 0;
+    if (s->noffer == 1 && said(s, TALK_ACK))
+        return 1;
+    if (!said(s, TALK_PICK))
+        return 0;
+    flow_say(s, &s->e->coach.talk[TALK_PICK].say, NULL);
+    return 1;
+}
+
 bool talk_coach(dbt_session *s)
 {
-    if (s->mode != MODE_COACH || !s->noffer || !said(s, TALK_VENT))
+    if (s->mode != MODE_COACH || !s->noffer)
         return false;
-    flow_say(s, &s->e->coach.talk[TALK_VENT].say, NULL);
+    const talk *t = s->e->coach.talk;
+    if (said(s, TALK_ACK))
+        flow_say(s, &t[TALK_ACK].which, NULL);
+    else if (said(s, TALK_VENT))
+        flow_say(s, &t[TALK_VENT].say, NULL);
+    else
+        return false;
     show_offer(s);
     return true;
 }

@@ -25,7 +25,12 @@ bool talk_step_reads(dbt_session *s);
 bool talk_other_offer(dbt_session *s);
 /* In an exercise: talk about the step, small talk, a rating in words. */
 talk_result talk_step(dbt_session *s);
-/* At the coach, with an offer standing: "ugh", "ok", "idk" keep it. */
+/* "You pick", "whatever", "which one?" to an offer of skills (the coach's,
+ * or "something else"'s), or "ok" to an offer of one: 1, the first choice
+ * (the best fit), after a word that the coach chose; 0 when not that. */
+int talk_pick(dbt_session *s);
+/* At the coach, with an offer standing: "ugh", "idk" keep it; "ok" to
+ * several choices asks which one. */
 bool talk_coach(dbt_session *s);
 
 #endif

@@ -262,7 +262,9 @@ static int take_choice(dbt_session *s)
 {
     turn_work *w = s->w;
     int k = s->noffer ? choice_ref(w->in.s, w->in.len, s->noffer) : 0;
-    if (!k || (talk_step_reads(s) && !talk_other_offer(s)))
+    if (k && talk_step_reads(s) && !talk_other_offer(s))
+        return 0;
+    if (!k && !(k = talk_pick(s)))
         return 0;
     sb_clear(&w->in);
     if (!text_clean(s->offer[k - 1], strlen(s->offer[k - 1]), TEXT_MAX_SCREEN, &w->in))

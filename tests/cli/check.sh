@@ -59,10 +59,12 @@ talk_case "say on why" "talk:
   why: {say: Because.}" 2 "14: error: talk 'why' says the step's own 'why:' text"
 talk_case "unknown kind" "talk:
   hello: {say: Hi.}" 2 "3: error: unknown key"
+talk_case "which on pick" "talk:
+  pick: {which: Which?}" 2 "17: error: only talk 'ack' has 'which:'"
 
 # A well-formed talk: override loads clean.
 rm -rf "$T/set" && cp -R "$D/base" "$T/set"
-printf 'talk:\n  thanks: {say: "Any time."}\n' >>"$T/set/coach.yaml"
+printf 'talk:\n  thanks: {say: "Any time."}\n  pick: {say: "Then I will choose."}\n  ack: {which: "Which one?"}\n' >>"$T/set/coach.yaml"
 "$BIN" check "$T/set" >"$T/out" 2>&1
 expect_rc "talk: an override loads" $? 0
 
