@@ -12,6 +12,34 @@
  * among a rule's examples, is not affected (talk.c). */
 #define LEAD(words) "^\\W*(?:(?:" words ")\\W+)?"
 #define TAIL        "\\W*$"
+/* Words that trail a short message without changing what it says. */
+#define TRAIL                                                                          \
+    "(?:\\W+(?:tbh|to be honest|honestly|lol|haha|tho|though|really|right now|sorry|"   \
+    "man|dude|not going to lie|i guess|either|please|pls|plz|here|again|coach|tho|"    \
+    "rn|at all|now|anymore|any more|about that|about this))*" TAIL
+/* "what do you mean?" in its many forms, said once or twice ("what?? i don't get it"). */
+#define REPHRASE_CORE \
+    "(?:(?:i )?(?:don't|dont|do not) (?:get|understand)(?: it| that| the " \
+    "question| what you mean| what you're asking)?|what do you mean(?: by" \
+    " that)?|what does that mean|what\\?+|huh|i'm confused|im confused|co" \
+    "nfused|i'm lost|im lost|i don't follow|i dont follow|say (?:that|it)" \
+    " again|(?:can|could) you (?:explain|rephrase|say (?:it|that) (?:diff" \
+    "erently|another way)|put it (?:differently|another way))(?: that)?(?" \
+    ": please)?|what(?:\\W+now)?|what (?:do|did) you mean(?: by (?:that|t" \
+    "his|it|\\w+))?|what you mean|what (?:are|were) you (?:asking|saying|" \
+    "talking about)(?: me)?|what(?:'s| is) (?:the|your) question|what(?:'" \
+    "s| is) that supposed to mean|what (?:am i|do i|should i) (?:supposed" \
+    " to |meant to |need to )?(?:say|answer|write|type|put|tell you)(?: t" \
+    "o that| to this)?|like what|such as|(?:can you |could you )?(?:give|" \
+    "show|tell) me an example|an example|for example|example|examples|exp" \
+    "lain(?: (?:it|that|this|more|what you mean))?|(?:can|could) you expl" \
+    "ain (?:it|that|this|more|what you mean)|(?:i )?(?:don't|dont|do not)" \
+    " (?:get|understand|know) what (?:you're|you are|your|you) (?:asking|" \
+    "mean|saying|want)|(?:i'm |im |i am )?not sure what (?:you're|you are" \
+    "|your|you) (?:asking|mean|want)|(?:in )?(?:plain )?english|(?:say it" \
+    " |in )?simpler(?: words)?|simpler|come again|pardon|eh|\\?+|i don't " \
+    "even know what you mean|i don't get it|i don't get the question)"
+
 static const char *const TALK_SRC[TALK__COUNT] = {
     [TALK_WHY] = LEAD("but|and|ok|okay|um+|hmm+|wait|so") "(?:why\\W*(?:though|tho|that|this|is "
                                                           "that|do you ask|do you want to "
@@ -26,18 +54,20 @@ static const char *const TALK_SRC[TALK__COUNT] = {
                                                           "(?:this|that|it) (?:help|going to "
                                                           "help|supposed to help)(?: me)?|"
                                                           "what good (?:is|will|does) "
-                                                          "(?:this|that|it)(?: do)?)" TAIL,
-    [TALK_REPHRASE] =
-        LEAD("um+|hmm+|sorry|wait") "(?:(?:i )?(?:don't|dont|do not) (?:get|understand)(?: "
-                                    "it| that| the question| what you "
-                                    "mean| what you're asking)?|what do you mean(?: by "
-                                    "that)?|what does that mean|what\\?+|huh|"
-                                    "i'm confused|im confused|confused|i'm lost|im lost|i "
-                                    "don't follow|i dont follow|say (?:that|"
-                                    "it) again|(?:can|could) you (?:explain|rephrase|say "
-                                    "(?:it|that) (?:differently|another way)|"
-                                    "put it (?:differently|another way))(?: that)?(?: "
-                                    "please)?)" TAIL,
+                                                          "(?:this|that|it)(?: do)?|"
+                                                          "what(?:'s| is) the point|what "
+                                                          "for|why (?:are|do) you (?:ask|"
+                                                          "asking|want to know|need to know|"
+                                                          "care)(?: me)?(?: (?:this|that))?|"
+                                                          "why (?:do|should|must) i (?:have "
+                                                          "to|need to|answer|say|do) "
+                                                          "(?:this|that|it)|why does (?:it|"
+                                                          "that|this) matter|what(?:'s| "
+                                                          "is|does) (?:this|that|it) (?:got|"
+                                                          "have) to do with (?:anything|it|"
+                                                          "me|this)|how is (?:this|that|it) "
+                                                          "(?:relevant|related|useful))" TRAIL,
+    [TALK_REPHRASE] = LEAD("um+|hmm+|sorry|wait") REPHRASE_CORE "(?:\\W+" REPHRASE_CORE ")*" TRAIL,
     [TALK_UNSURE] =
         LEAD("um+|hmm+|honestly|tbh|to be honest|i mean|ugh") "(?:i (?:really )?don't "
                                                               "(?:really )?know|i do not "
@@ -51,7 +81,19 @@ static const char *const TALK_SRC[TALK__COUNT] = {
                                                               "anything|cant think of "
                                                               "anything|nothing comes to "
                                                               "mind|i can't think|"
-                                                              "i cant think)" TAIL,
+                                                              "i cant think|i don't even "
+                                                              "know|i have no clue|not a "
+                                                              "clue|no clue at all|i'm not "
+                                                              "really sure|i can't say|hard "
+                                                              "to say|i'm not certain|not "
+                                                              "certain|who knows|beats me|"
+                                                              "i don't know what to say|"
+                                                              "i don't know what to put|"
+                                                              "i don't know how to answer "
+                                                              "that|i'm drawing a blank|"
+                                                              "drawing a blank|my mind "
+                                                              "is blank|i have no idea "
+                                                              "honestly)" TRAIL,
     [TALK_OTHER] = LEAD("um+|hmm+|honestly|tbh|ugh|sorry|no|nah|ok|okay|actually|i "
                         "think") "(?:(?:can we |could we |can i |could i |let's |lets "
                                  "|i want to |i wanna |i'd like to |"
