@@ -13,31 +13,31 @@
 #define LEAD(words) "^\\W*(?:(?:" words ")\\W+)?"
 #define TAIL        "\\W*$"
 /* Words that trail a short message without changing what it says. */
-#define TRAIL                                                                          \
-    "(?:\\W+(?:tbh|to be honest|honestly|lol|haha|tho|though|really|right now|sorry|"   \
-    "man|dude|not going to lie|i guess|either|please|pls|plz|here|again|coach|tho|"    \
+#define TRAIL                                                                                      \
+    "(?:\\W+(?:tbh|to be honest|honestly|lol|haha|tho|though|really|right now|sorry|"              \
+    "man|dude|not going to lie|i guess|either|please|pls|plz|here|again|coach|tho|"                \
     "rn|at all|now|anymore|any more|about that|about this))*" TAIL
 /* "what do you mean?" in its many forms, said once or twice ("what?? i don't get it"). */
-#define REPHRASE_CORE \
-    "(?:(?:i )?(?:don't|dont|do not) (?:get|understand)(?: it| that| the " \
-    "question| what you mean| what you're asking)?|what do you mean(?: by" \
-    " that)?|what does that mean|what\\?+|huh|i'm confused|im confused|co" \
-    "nfused|i'm lost|im lost|i don't follow|i dont follow|say (?:that|it)" \
-    " again|(?:can|could) you (?:explain|rephrase|say (?:it|that) (?:diff" \
-    "erently|another way)|put it (?:differently|another way))(?: that)?(?" \
-    ": please)?|what(?:\\W+now)?|what (?:do|did) you mean(?: by (?:that|t" \
-    "his|it|\\w+))?|what you mean|what (?:are|were) you (?:asking|saying|" \
-    "talking about)(?: me)?|what(?:'s| is) (?:the|your) question|what(?:'" \
-    "s| is) that supposed to mean|what (?:am i|do i|should i) (?:supposed" \
-    " to |meant to |need to )?(?:say|answer|write|type|put|tell you)(?: t" \
-    "o that| to this)?|like what|such as|(?:can you |could you )?(?:give|" \
-    "show|tell) me an example|an example|for example|example|examples|exp" \
-    "lain(?: (?:it|that|this|more|what you mean))?|(?:can|could) you expl" \
-    "ain (?:it|that|this|more|what you mean)|(?:i )?(?:don't|dont|do not)" \
-    " (?:get|understand|know) what (?:you're|you are|your|you) (?:asking|" \
-    "mean|saying|want)|(?:i'm |im |i am )?not sure what (?:you're|you are" \
-    "|your|you) (?:asking|mean|want)|(?:in )?(?:plain )?english|(?:say it" \
-    " |in )?simpler(?: words)?|simpler|come again|pardon|eh|\\?+|i don't " \
+#define REPHRASE_CORE                                                                              \
+    "(?:(?:i )?(?:don't|dont|do not) (?:get|understand)(?: it| that| the "                         \
+    "question| what you mean| what you're asking)?|what do you mean(?: by"                         \
+    " that)?|what does that mean|what\\?+|huh|i'm confused|im confused|co"                         \
+    "nfused|i'm lost|im lost|i don't follow|i dont follow|say (?:that|it)"                         \
+    " again|(?:can|could) you (?:explain|rephrase|say (?:it|that) (?:diff"                         \
+    "erently|another way)|put it (?:differently|another way))(?: that)?(?"                         \
+    ": please)?|what(?:\\W+now)?|what (?:do|did) you mean(?: by (?:that|t"                         \
+    "his|it|\\w+))?|what you mean|what (?:are|were) you (?:asking|saying|"                         \
+    "talking about)(?: me)?|what(?:'s| is) (?:the|your) question|what(?:'"                         \
+    "s| is) that supposed to mean|what (?:am i|do i|should i) (?:supposed"                         \
+    " to |meant to |need to )?(?:say|answer|write|type|put|tell you)(?: t"                         \
+    "o that| to this)?|like what|such as|(?:can you |could you )?(?:give|"                         \
+    "show|tell) me an example|an example|for example|example|examples|exp"                         \
+    "lain(?: (?:it|that|this|more|what you mean))?|(?:can|could) you expl"                         \
+    "ain (?:it|that|this|more|what you mean)|(?:i )?(?:don't|dont|do not)"                         \
+    " (?:get|understand|know) what (?:you're|you are|your|you) (?:asking|"                         \
+    "mean|saying|want)|(?:i'm |im |i am )?not sure what (?:you're|you are"                         \
+    "|your|you) (?:asking|mean|want)|(?:in )?(?:plain )?english|(?:say it"                         \
+    " |in )?simpler(?: words)?|simpler|come again|pardon|eh|\\?+|i don't "                         \
     "even know what you mean|i don't get it|i don't get the question)"
 
 static const char *const TALK_SRC[TALK__COUNT] = {
@@ -155,21 +155,34 @@ static const char *const TALK_SRC[TALK__COUNT] = {
     [TALK_VENT] = "^\\W*(?:(?:ugh+|u+gh|argh+|a+rgh+|fml|ffs|omg|sigh|\\*sigh\\*|meh|hmm+|hm+|"
                   "uh+|um+|oof|welp|bruh|jeez|god|man|wow|damn|dammit|idk|i don't know|"
                   "i dunno|dunno|no idea|not sure|ok|okay|k|hm|\\.\\.\\.+|\\?+)\\W*)+$",
-    [TALK_PICK] = LEAD("um+|hmm+|idk|i don't know|i dunno|dunno|ok|okay|honestly|tbh|ugh|"
-                       "i mean|not sure|no idea") "(?:(?:you|u|coach) (?:pick|choose|decide)(?: "
-                  "(?:one|for me|please|pls|plz|i guess))*|(?:you|u) (?:can )?(?:pick|choose) (?:one|for me)|"
-                  "up to (?:you|u)|your (?:call|choice|pick)|dealer'?s choice|surprise me|"
-                  "whatever(?: (?:you (?:think|want|say|pick)|works|is best|one|helps))?|whichever(?: "
-                  "(?:one|you think|is best|works))?|either|either one|any(?: (?:one|of them|of those|is "
-                  "fine))?|anything|(?:i )?(?:don't|dont|do not) (?:care|mind)(?: which(?: one)?)?|"
-                  "(?:it )?(?:doesn't|doesnt|does not) matter(?: which(?: one)?)?|(?:i'm |im |i am )?"
-                  "(?:not sure|unsure) which(?: one)?|(?:i )?(?:don't|dont|do not) know which(?: one)?(?: "
-                  "to (?:pick|choose|do|try))?|(?:idk|no idea) which(?: one)?|which(?: one)?(?: (?:is|would "
-                  "be) (?:best|better|good|right)| (?:should|do|would|can) i (?:do|pick|choose|try|start "
-                  "with)| do you (?:think|suggest|recommend)| is for me)?|what do you (?:think|suggest|"
-                  "recommend)|what would you (?:suggest|recommend|pick|do)|(?:you )?(?:suggest|recommend) "
-                  "one|(?:the )?best one|(?:just )?(?:pick|choose) (?:one|for me|something))(?: "
-                  "(?:please|pls|plz|then|for me|i guess|lol|tbh|idk))*" TAIL,
+    [TALK_PICK] = LEAD(
+        "um+|hmm+|idk|i don't know|i dunno|dunno|ok|okay|honestly|tbh|ugh|"
+        "i mean|not sure|no idea") "(?:(?:you|u|coach) (?:pick|choose|decide)(?: "
+                                   "(?:one|for me|please|pls|plz|i guess))*|(?:you|u) (?:can "
+                                   ")?(?:pick|choose) (?:one|for me)|"
+                                   "up to (?:you|u)|your (?:call|choice|pick)|dealer'?s "
+                                   "choice|surprise me|"
+                                   "whatever(?: (?:you (?:think|want|say|pick)|works|is "
+                                   "best|one|helps))?|whichever(?: "
+                                   "(?:one|you think|is best|works))?|either|either one|any(?: "
+                                   "(?:one|of them|of those|is "
+                                   "fine))?|anything|(?:i )?(?:don't|dont|do not) (?:care|mind)(?: "
+                                   "which(?: one)?)?|"
+                                   "(?:it )?(?:doesn't|doesnt|does not) matter(?: which(?: "
+                                   "one)?)?|(?:i'm |im |i am )?"
+                                   "(?:not sure|unsure) which(?: one)?|(?:i )?(?:don't|dont|do "
+                                   "not) know which(?: one)?(?: "
+                                   "to (?:pick|choose|do|try))?|(?:idk|no idea) which(?: "
+                                   "one)?|which(?: one)?(?: (?:is|would "
+                                   "be) (?:best|better|good|right)| (?:should|do|would|can) i "
+                                   "(?:do|pick|choose|try|start "
+                                   "with)| do you (?:think|suggest|recommend)| is for me)?|what do "
+                                   "you (?:think|suggest|"
+                                   "recommend)|what would you (?:suggest|recommend|pick|do)|(?:you "
+                                   ")?(?:suggest|recommend) "
+                                   "one|(?:the )?best one|(?:just )?(?:pick|choose) (?:one|for "
+                                   "me|something))(?: "
+                                   "(?:please|pls|plz|then|for me|i guess|lol|tbh|idk))*" TAIL,
     [TALK_RATING] = NULL, /* the words are the levels below */
 };
 

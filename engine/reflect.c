@@ -224,7 +224,7 @@ static bool drop_rating(rtext *r)
         i -= sep_has(r, i, "/") ? 1 : 3; /* "7/10", "7 out of 10" */
     if (!is_number(r, i) || i == 0)
         return false;
-    if (i > 0 && tw_in(r, i - 1, "a an"))
+    if (tw_in(r, i - 1, "a an"))
         i--;
     if (i > 0 && tw_in(r, i - 1, "like maybe probably"))
         i--;
@@ -387,8 +387,8 @@ static bool drop_hedges(rtext *r)
                 "n stuff",      "and things",  "and whatnot", "kind of", "sort of", "so yeah"};
             for (size_t t = 0; t < sizeof tags / sizeof tags[0]; t++) {
                 size_t m = 1 + (size_t)(strchr(tags[t], ' ') != NULL);
-                if (w + 1 >= m && prev_kept(r, w + 1 - m) > 0 &&
-                    phrase_at(r, w + 1 - m, tags[t]) == m && next_kept(r, w + 1 - m) == w + 1 - m) {
+                if (prev_kept(r, w + 1 - m) > 0 && phrase_at(r, w + 1 - m, tags[t]) == m &&
+                    next_kept(r, w + 1 - m) == w + 1 - m) {
                     drop_range(r, w + 1 - m, m);
                     any = again = true;
                     break;
