@@ -68,32 +68,37 @@ static const char *const TALK_SRC[TALK__COUNT] = {
                                                           "me|this)|how is (?:this|that|it) "
                                                           "(?:relevant|related|useful))" TRAIL,
     [TALK_REPHRASE] = LEAD("um+|hmm+|sorry|wait") REPHRASE_CORE "(?:\\W+" REPHRASE_CORE ")*" TRAIL,
-    [TALK_UNSURE] =
-        LEAD("um+|hmm+|honestly|tbh|to be honest|i mean|ugh") "(?:i (?:really )?don't "
-                                                              "(?:really )?know|i do not "
-                                                              "know|dunno|i dunno|no "
-                                                              "idea|not sure|"
-                                                              "i'm not sure|im not sure|i'm "
-                                                              "unsure|unsure|no clue|i have "
-                                                              "no idea|i've no idea|not "
-                                                              "really "
-                                                              "sure|can't think of "
-                                                              "anything|cant think of "
-                                                              "anything|nothing comes to "
-                                                              "mind|i can't think|"
-                                                              "i cant think|i don't even "
-                                                              "know|i have no clue|not a "
-                                                              "clue|no clue at all|i'm not "
-                                                              "really sure|i can't say|hard "
-                                                              "to say|i'm not certain|not "
-                                                              "certain|who knows|beats me|"
-                                                              "i don't know what to say|"
-                                                              "i don't know what to put|"
-                                                              "i don't know how to answer "
-                                                              "that|i'm drawing a blank|"
-                                                              "drawing a blank|my mind "
-                                                              "is blank|i have no idea "
-                                                              "honestly)" TRAIL,
+    [TALK_UNSURE] = LEAD(
+        "um+|hmm+|honestly|tbh|to be honest|i mean|ugh") "(?:i (?:really )?don't "
+                                                         "(?:really )?know|i do not "
+                                                         "know|dunno|i dunno|no "
+                                                         "idea|not sure|"
+                                                         "i'm not sure|im not sure|i'm "
+                                                         "unsure|unsure|no clue|i have "
+                                                         "no idea|i've no idea|not "
+                                                         "really "
+                                                         "sure|can't think of "
+                                                         "anything|cant think of "
+                                                         "anything|nothing comes to "
+                                                         "mind|i can't think|"
+                                                         "i cant think|i don't even "
+                                                         "know|i have no clue|not a "
+                                                         "clue|no clue at all|i'm not "
+                                                         "really sure|i can't say|hard "
+                                                         "to say|i'm not certain|not "
+                                                         "certain|who knows|beats me|"
+                                                         "i don't know what to say|"
+                                                         "i don't know what to put|"
+                                                         "i don't know how to answer "
+                                                         "that|i'm drawing a blank|"
+                                                         "drawing a blank|my mind "
+                                                         "is blank|i have no idea "
+                                                         "honestly|nothing(?: really| much| at "
+                                                         "all| i can think of| comes to "
+                                                         "mind)?|none(?: really)?|(?:i "
+                                                         ")?(?:can't|cant|cannot) think of "
+                                                         "(?:one|any|anything|something)|i've got "
+                                                         "nothing|i got nothing|got nothing)" TRAIL,
     [TALK_OTHER] = LEAD("um+|hmm+|honestly|tbh|ugh|sorry|no|nah|ok|okay|actually|i "
                         "think") "(?:(?:can we |could we |can i |could i |let's |lets "
                                  "|i want to |i wanna |i'd like to |"
@@ -222,6 +227,7 @@ static const char *const WHICH_SAY[] = {
 static const char *const RATING_SAY[] = {
     "Thank you for telling me. A rough number helps us notice later whether "
     "anything changed."};
+static const char *const UNSURE_AGAIN[] = {"That's okay. Let's leave that one for now."};
 static const char *const RATING_AGAIN[] = {
     "Let's call it about {rating_guess} out of {rating_max} for now."};
 
@@ -232,7 +238,7 @@ static textv builtin_text(const char *const *v, int n)
 }
 
 /* coach.yaml's `talk:`: per kind, `match:` (replaces the default pattern),
- * `say:` and, for rating, `again:`. */
+ * `say:` and, for rating and unsure, `again:`. */
 static void ld_talk(loader *L, const ynode *n, coach *c)
 {
     static const char *const names[TALK__COUNT + 1] = {
@@ -263,8 +269,8 @@ static void ld_talk(loader *L, const ynode *n, coach *c)
         else if (say)
             t->say = ld_text(L, say, "say");
         const ynode *again = ytree_get(k, "again");
-        if (again && i != TALK_RATING)
-            ld_err(L, again, "only talk 'rating' has 'again:'");
+        if (again && i != TALK_RATING && i != TALK_UNSURE)
+            ld_err(L, again, "only talk 'rating' and 'unsure' have 'again:'");
         else if (again)
             t->again = ld_text(L, again, "again");
         const ynode *which = ytree_get(k, "which");
@@ -290,6 +296,7 @@ static void talk_defaults(loader *L, coach *c)
     c->talk[TALK_ACK].which = builtin_text(WHICH_SAY, 1);
     c->talk[TALK_RATING].say = builtin_text(RATING_SAY, 1);
     c->talk[TALK_RATING].again = builtin_text(RATING_AGAIN, 1);
+    c->talk[TALK_UNSURE].again = builtin_text(UNSURE_AGAIN, 1);
 }
 
 void ld_coach(loader *L, const ynode *root)

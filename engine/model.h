@@ -178,7 +178,8 @@ enum { LEVEL_NONE, LEVEL_LOW, LEVEL_SOME, LEVEL_HIGH, LEVEL_TOP, LEVEL__COUNT };
 typedef struct talk {
     pattern *match;
     textv say;   /* what the coach says (before the step's own text, if any) */
-    textv again; /* TALK_RATING: said when the number is guessed, the second time */
+    textv again; /* TALK_RATING: said when the number is guessed, the second time;
+                    TALK_UNSURE: said when the step is left, the second time */
     textv which; /* TALK_ACK: "ok" to an offer of several skills: which one? */
 } talk;
 

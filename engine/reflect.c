@@ -249,7 +249,7 @@ static const char *const know_what =
     "whether that anything much him her them it you me the a an my his their our your "
     "this these those enough about any anymore yet anyone anybody someone somebody "
     "myself himself herself themselves each either exactly for of half most all many "
-    "nothing everything something to her whats whos";
+    "everything something to her whats whos";
 static const char *const lead_only =
     "honestly basically literally actually well yeah yea ya yep yes ok okay oh omg hmm "
     "maybe perhaps probably like so";
@@ -517,12 +517,31 @@ static void add_word(const rtext *r, size_t i, strbuf *out)
 }
 
 /* The separator to write before kept word kept[m]. */
+/* The opening quotes and brackets in the separator before word `i`: they
+ * stay when the words before them are left out ("idk \"just bad\""). */
+static void add_openers(const rtext *r, size_t i, strbuf *out)
+{
+    const char *start = r->s + r->sep[i][0], *p = start + r->sep[i][1];
+    for (;;) { /* only those right before the word: a quote after a space opens */
+        if (p > start && (p[-1] == '"' || p[-1] == '('))
+            p--;
+        else if (p - start >= 3 && !memcmp(p - 3, "\xe2\x80", 2) &&
+                 (p[-1] == '\x9c' || p[-1] == '\x98')) /* opening curly quotes */
+            p -= 3;
+        else
+            break;
+    }
+    sb_addn(out, p, (size_t)(start + r->sep[i][1] - p));
+}
+
 static void add_sep(const rtext *r, const size_t *kept, size_t m, strbuf *out)
 {
     size_t i = kept[m];
     if (m == 0) {
         if (i == 0)
             sb_addn(out, r->s + r->sep[0][0], r->sep[0][1]);
+        else
+            add_openers(r, i, out);
         return;
     }
     size_t p = kept[m - 1];
@@ -539,6 +558,7 @@ static void add_sep(const rtext *r, const size_t *kept, size_t m, strbuf *out)
         }
     bool c1 = sep_has(r, p + 1, ","), c2 = sep_has(r, i, ",");
     sb_adds(out, c1 != c2 ? ", " : " ");
+    add_openers(r, i, out);
 }
 
 bool text_reflect(const char *s, size_t len, strbuf *out)

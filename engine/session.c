@@ -191,6 +191,8 @@ char *dbt_session_save(const dbt_session *s)
         json_object_set_new(root, "tries", json_integer(s->checkin_tries));
     if (s->asked)
         json_object_set_new(root, "asked", json_true());
+    if (s->unsure)
+        json_object_set_new(root, "unsure", json_true());
     if (s->ended)
         json_object_set_new(root, "ended", json_true());
     if (s->noffer) {
@@ -312,6 +314,7 @@ dbt_session *dbt_session_restore(const dbt_engine *e, const char *js, dbt_error 
             s->lang = l + 1;
     s->checkin_tries = json_integer_value(json_object_get(root, "tries")) > 0;
     s->asked = json_is_true(json_object_get(root, "asked"));
+    s->unsure = json_is_true(json_object_get(root, "unsure"));
     json_t *offer = json_object_get(root, "offer");
     if (offer) {
         const char *ov[SESSION_MAX_OFFER];

@@ -26,17 +26,22 @@ static bool said(dbt_session *s, talk_kind k)
     return matches(s, t->match, s->w->in.s, s->w->in.len);
 }
 
+/* Does `p` read anything at all (a catch-all such as "(?<answer>.+)")? */
+static bool catch_all(dbt_session *s, const pattern *p)
+{
+    static const char nonsense[] = "zqx vorblen quiv";
+    return matches(s, p, nonsense, sizeof nonsense - 1);
+}
+
 bool talk_step_reads(dbt_session *s)
 {
     if (s->mode != MODE_SKILL)
         return false;
-    static const char nonsense[] = "zqx vorblen quiv";
     const step *st = flow_step(s);
     for (int i = 0; i < st->nrules; i++)
         for (int k = 0; k < st->rules[i].npats; k++) {
             const pattern *p = st->rules[i].pats[k];
-            if (matches(s, p, s->w->in.s, s->w->in.len) &&
-                !matches(s, p, nonsense, sizeof nonsense - 1))
+            if (matches(s, p, s->w->in.s, s->w->in.len) && !catch_all(s, p))
                 return true; /* it reads this, and is no catch-all */
         }
     return false;
@@ -54,6 +59,33 @@ static bool example_of_step(dbt_session *s, const pattern *p)
             if (matches(s, p, ex, strlen(ex)))
                 return true;
         }
+    return false;
+}
+
+/* The author reads this kind of talk as an answer at this step: a rule
+ * that is no catch-all lists such words among its examples ("nothing",
+ * "I don't know" for "skip this one"). Say it in that example's words, so
+ * "can't think of anything" goes where "I don't know" goes instead of being
+ * stored by a catch-all. True when the input was replaced. */
+static bool as_authors_answer(dbt_session *s, const pattern *p)
+{
+    const step *st = flow_step(s);
+    for (int i = 0; i < st->nrules; i++) {
+        const rule *r = &st->rules[i];
+        bool any = false;
+        for (int k = 0; k < r->npats && !any; k++)
+            any = catch_all(s, r->pats[k]);
+        if (any)
+            continue;
+        for (int x = 0; x < r->nexamples; x++) {
+            const char *ex = r->examples[x];
+            if (matches(s, p, ex, strlen(ex))) {
+                sb_clear(&s->w->in);
+                sb_adds(&s->w->in, ex);
+                return true;
+            }
+        }
+    }
     return false;
 }
 
@@ -230,8 +262,19 @@ talk_result talk_step(dbt_session *s)
                           [TALK_UNSURE] = st->hint.n ? &st->hint : &st->rephrase};
     for (int k = TALK_WHY; k <= TALK_UNSURE; k++)
         if (own[k]->n && said(s, (talk_kind)k)) {
-            if (!free_to_talk(s, (talk_kind)k, &reads))
-                return TALK_NO;
+            if (!free_to_talk(s, (talk_kind)k, &reads)) {
+                if (reads || !as_authors_answer(s, c->talk[k].match))
+                    return TALK_NO;
+                return s->w->in.oom ? TALK_OOM : TALK_GUESS;
+            }
+            if (k == TALK_UNSURE && s->unsure && st->skip_step >= 0) {
+                /* "idk" again: no loop; the step is left as "skip" would */
+                flow_say(s, &c->talk[TALK_UNSURE].again, NULL);
+                flow_push_history(s);
+                flow_enter(s, s->skill, st->skip_step, NULL, 0);
+                return TALK_SAID;
+            }
+            s->unsure |= k == TALK_UNSURE;
             flow_say(s, own[k], NULL);
             flow_reoffer(s);
             return TALK_SAID;

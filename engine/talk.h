@@ -12,8 +12,11 @@
 typedef enum talk_result {
     TALK_NO,    /* not talk: the turn goes on */
     TALK_SAID,  /* answered; the step waits still */
-    TALK_GUESS, /* a rating in words, asked once already: the input is now the
-                   guessed number (the caller prepares it and runs the rules) */
+    TALK_GUESS, /* the input was put in words the step's rules read: a rating in
+                   words asked once already is now the guessed number, and talk the
+                   author answers with a rule ("nothing", "I don't know" listed as
+                   its example) is now that example (the caller prepares it and runs
+                   the rules) */
     TALK_OOM
 } talk_result;
 

@@ -61,10 +61,12 @@ talk_case "unknown kind" "talk:
   hello: {say: Hi.}" 2 "3: error: unknown key"
 talk_case "which on pick" "talk:
   pick: {which: Which?}" 2 "17: error: only talk 'ack' has 'which:'"
+talk_case "again on why" "talk:
+  why: {again: Again.}" 2 "16: error: only talk 'rating' and 'unsure' have 'again:'"
 
 # A well-formed talk: override loads clean.
 rm -rf "$T/set" && cp -R "$D/base" "$T/set"
-printf 'talk:\n  thanks: {say: "Any time."}\n  pick: {say: "Then I will choose."}\n  ack: {which: "Which one?"}\n' >>"$T/set/coach.yaml"
+printf 'talk:\n  thanks: {say: "Any time."}\n  pick: {say: "Then I will choose."}\n  ack: {which: "Which one?"}\n  unsure: {again: "Fine, we can skip it."}\n' >>"$T/set/coach.yaml"
 "$BIN" check "$T/set" >"$T/out" 2>&1
 expect_rc "talk: an override loads" $? 0
 

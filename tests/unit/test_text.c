@@ -130,6 +130,13 @@ static void test_reflect_hedges(void **state)
     assert_string_equal(reflect("i could i don't know go for a walk i guess"),
                         "you could go for a walk");
     assert_string_equal(reflect("i guess"), "you guess");
+    assert_string_equal(reflect("idk nothing really"), "nothing really");
+    assert_string_equal(reflect("i don't know anything anymore"),
+                        "you don't know anything anymore");
+    /* A quote opened before the words left out stays; a closing one alone does not. */
+    assert_string_equal(reflect("idk like \"just bad\" feeling"), "\"just bad\" feeling");
+    assert_string_equal(reflect("ugh, idk, \u201cso tired\u201d lol"), "\u201cso tired\u201d");
+    assert_string_equal(reflect("idk \"lol\" tired"), "tired");
     assert_string_equal(reflect("i don't know what to do"), "you don't know what to do");
     assert_string_equal(reflect("i don't know anymore"), "you don't know anymore");
     assert_string_equal(reflect("I don't know, maybe just notice it"), "just notice it");
