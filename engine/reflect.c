@@ -521,17 +521,18 @@ static void add_word(const rtext *r, size_t i, strbuf *out)
  * stay when the words before them are left out ("idk \"just bad\""). */
 static void add_openers(const rtext *r, size_t i, strbuf *out)
 {
-    const char *start = r->s + r->sep[i][0], *p = start + r->sep[i][1];
-    for (;;) { /* only those right before the word: a quote after a space opens */
-        if (p > start && (p[-1] == '"' || p[-1] == '('))
-            p--;
-        else if (p - start >= 3 && !memcmp(p - 3, "\xe2\x80", 2) &&
-                 (p[-1] == '\x9c' || p[-1] == '\x98')) /* opening curly quotes */
-            p -= 3;
+    const char *sep = r->s + r->sep[i][0];
+    size_t n = r->sep[i][1], k = n; /* sep[k..n) is what is kept */
+    while (k > 0) { /* only those right before the word: a quote after a space opens */
+        unsigned char c = (unsigned char)sep[k - 1];
+        if (c == '"' || c == '(')
+            k--;
+        else if (k >= 3 && (c == 0x9c || c == 0x98) && !memcmp(sep + k - 3, "\xe2\x80", 2))
+            k -= 3; /* opening curly quotes */
         else
             break;
     }
-    sb_addn(out, p, (size_t)(start + r->sep[i][1] - p));
+    sb_addn(out, sep + k, n - k);
 }
 
 static void add_sep(const rtext *r, const size_t *kept, size_t m, strbuf *out)
