@@ -122,7 +122,7 @@ void flow_enter(dbt_session *s, int sk, int stepi, const capture_ctx *cx, int ho
     s->skill = sk;
     s->step = stepi;
     s->asked = false;
-    s->unsure = false;
+    s->stuck = 0;
     flow_say(s, &st->say, cx);
     flow_choices(s, st->choices, st->nchoices);
     s->reply.timer = st->timer;

@@ -191,8 +191,8 @@ char *dbt_session_save(const dbt_session *s)
         json_object_set_new(root, "tries", json_integer(s->checkin_tries));
     if (s->asked)
         json_object_set_new(root, "asked", json_true());
-    if (s->unsure)
-        json_object_set_new(root, "unsure", json_true());
+    if (s->stuck)
+        json_object_set_new(root, "stuck", json_integer(s->stuck));
     if (s->ended)
         json_object_set_new(root, "ended", json_true());
     if (s->noffer) {
@@ -314,7 +314,8 @@ dbt_session *dbt_session_restore(const dbt_engine *e, const char *js, dbt_error 
             s->lang = l + 1;
     s->checkin_tries = json_integer_value(json_object_get(root, "tries")) > 0;
     s->asked = json_is_true(json_object_get(root, "asked"));
-    s->unsure = json_is_true(json_object_get(root, "unsure"));
+    json_int_t stuck = json_integer_value(json_object_get(root, "stuck"));
+    s->stuck = stuck > 0 && stuck < 100 ? (int)stuck : 0;
     json_t *offer = json_object_get(root, "offer");
     if (offer) {
         const char *ov[SESSION_MAX_OFFER];

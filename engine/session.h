@@ -64,8 +64,8 @@ struct dbt_session {
     int lang;              /* the language of the last screen hit: 0 English, else langs[lang-1] */
     int checkin_tries;     /* answers to the warning question that were neither yes nor no */
     bool ended;
-    bool asked;  /* a rating in words got "which number?" at this step already (talk.c) */
-    bool unsure; /* "idk" got the step's hint at this step already (talk.c) */
+    bool asked; /* a rating in words got "which number?" at this step already (talk.c) */
+    int stuck;  /* turns at this step that did not move it: "idk", a fallback (talk.c) */
     /* The last choices offered, as copies: still valid after turns that did
      * not move the conversation, so "2" or "the second one" takes one. */
     char *offer[SESSION_MAX_OFFER];

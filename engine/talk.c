@@ -267,14 +267,8 @@ talk_result talk_step(dbt_session *s)
                     return TALK_NO;
                 return s->w->in.oom ? TALK_OOM : TALK_GUESS;
             }
-            if (k == TALK_UNSURE && s->unsure && st->skip_step >= 0) {
-                /* "idk" again: no loop; the step is left as "skip" would */
-                flow_say(s, &c->talk[TALK_UNSURE].again, NULL);
-                flow_push_history(s);
-                flow_enter(s, s->skill, st->skip_step, NULL, 0);
+            if (k == TALK_UNSURE && talk_stuck(s, 1))
                 return TALK_SAID;
-            }
-            s->unsure |= k == TALK_UNSURE;
             flow_say(s, own[k], NULL);
             flow_reoffer(s);
             return TALK_SAID;
@@ -299,6 +293,21 @@ talk_result talk_step(dbt_session *s)
     if (reads < 0)
         reads = talk_step_reads(s);
     return reads ? TALK_NO : rating_in_words(s);
+}
+
+bool talk_stuck(dbt_session *s, int limit)
+{
+    if (s->mode != MODE_SKILL)
+        return false;
+    const step *st = flow_step(s);
+    if (s->stuck < limit || st->skip_step < 0) {
+        s->stuck++;
+        return false;
+    }
+    flow_say(s, &s->e->coach.talk[TALK_UNSURE].again, NULL);
+    flow_push_history(s);
+    flow_enter(s, s->skill, st->skip_step, NULL, 0);
+    return true;
 }
 
 int talk_pick(dbt_session *s)

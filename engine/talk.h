@@ -28,6 +28,10 @@ bool talk_step_reads(dbt_session *s);
 bool talk_other_offer(dbt_session *s);
 /* In an exercise: talk about the step, small talk, a rating in words. */
 talk_result talk_step(dbt_session *s);
+/* One more turn at the step that did not move it ("idk", a fallback). When
+ * `limit` such turns came before and the step has `skip:`, the step is left
+ * as "skip" would, with talk unsure's `again:` text, and true is returned. */
+bool talk_stuck(dbt_session *s, int limit);
 /* "You pick", "whatever", "which one?" to an offer of skills (the coach's,
  * or "something else"'s), or "ok" to an offer of one: 1, the first choice
  * (the best fit), after a word that the coach chose; 0 when not that. */

@@ -295,6 +295,8 @@ static void fall_back(dbt_session *s)
     const dbt_engine *e = s->e;
     const textv *t = &e->coach.fallback;
     if (s->mode == MODE_SKILL) {
+        if (talk_stuck(s, 2)) /* a third turn that does not move the step: no loop */
+            return;
         const skill *sk = &e->skills[s->skill];
         const step *st = &sk->steps[s->step];
         t = st->fallback.n ? &st->fallback : sk->fallback.n ? &sk->fallback : t;
