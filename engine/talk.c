@@ -90,16 +90,16 @@ static bool as_authors_answer(dbt_session *s, const pattern *p)
 }
 
 /* Would the rule that takes this message store it as the person's words
- * (a catch-all that sets a variable from what was typed)? "ok" at a step
- * that only waits for "go on" is a fine answer; at "how do you feel?" it
- * is not one. */
+ * (a catch-all that sets a variable from what was typed), or does no rule
+ * take it at all? "ok" at a step that only waits for "go on" is a fine
+ * answer; at "how do you feel?" it is not one. */
 static bool stored_as_answer(dbt_session *s)
 {
     const step *st = flow_step(s);
     capture_ctx cx;
     const rule *r = flow_first_rule(s, st->rules, st->nrules, st->rx, -1, &cx, NULL);
     if (!r)
-        return false;
+        return true; /* no rule takes "k" at all: talk, not a fallback */
     for (int i = 0; i < r->nsets; i++)
         if (strchr(r->sets[i].tmpl, '{'))
             return true;

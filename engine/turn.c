@@ -289,7 +289,25 @@ static bool respond(dbt_session *s)
     return route(s);
 }
 
-/* Nothing fired: the step's fallback, the skill's, or the coach's. */
+/* "You can say "a", "b" or "c"." for a step with choices and no fallback. */
+static void say_choices(dbt_session *s, const char *const *choices, int n)
+{
+    strbuf *out = &s->out;
+    if (out->len)
+        sb_adds(out, "\n\n");
+    sb_adds(out, "You can say ");
+    for (int i = 0; i < n; i++) {
+        if (i)
+            sb_adds(out, i == n - 1 ? " or " : ", ");
+        sb_addc(out, '"');
+        sb_adds(out, choices[i]);
+        sb_addc(out, '"');
+    }
+    sb_adds(out, ".");
+}
+
+/* Nothing fired: the step's fallback, the skill's, a step's choices, or the
+ * coach's. */
 static void fall_back(dbt_session *s)
 {
     const dbt_engine *e = s->e;
@@ -299,6 +317,11 @@ static void fall_back(dbt_session *s)
             return;
         const skill *sk = &e->skills[s->skill];
         const step *st = &sk->steps[s->step];
+        if (!st->fallback.n && !sk->fallback.n && st->nchoices > 1) {
+            say_choices(s, st->choices, st->nchoices);
+            flow_reoffer(s);
+            return;
+        }
         t = st->fallback.n ? &st->fallback : sk->fallback.n ? &sk->fallback : t;
     } else if (s->mode == MODE_FOLLOWUP) {
         const step *f = model_followup(e, s->lang);
