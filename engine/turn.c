@@ -306,8 +306,8 @@ static void say_choices(dbt_session *s, const char *const *choices, int n)
     sb_adds(out, ".");
 }
 
-/* Nothing fired: the step's fallback, the skill's, a step's choices, or the
- * coach's. */
+/* Nothing fired: the step's fallback, the skill's, a step's choices, its
+ * rephrase, or the coach's. */
 static void fall_back(dbt_session *s)
 {
     const dbt_engine *e = s->e;
@@ -322,7 +322,10 @@ static void fall_back(dbt_session *s)
             flow_reoffer(s);
             return;
         }
-        t = st->fallback.n ? &st->fallback : sk->fallback.n ? &sk->fallback : t;
+        t = st->fallback.n   ? &st->fallback
+            : sk->fallback.n ? &sk->fallback
+            : st->rephrase.n ? &st->rephrase /* the question again, in other words */
+                             : t;
     } else if (s->mode == MODE_FOLLOWUP) {
         const step *f = model_followup(e, s->lang);
         t = f->fallback.n ? &f->fallback : t;
