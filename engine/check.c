@@ -9,6 +9,7 @@
 
 #include "check.h"
 #include "crisis.h"
+#include "normalise.h"
 #include "template.h"
 #include "text.h"
 
@@ -40,15 +41,32 @@ static bool screened(checker *C, const char *text)
 }
 
 /* Does rule `r` match `text`, cleaned as a turn cleans what a person types? */
-static bool rule_matches(checker *C, const rule *r, const char *text)
+static bool any_pattern(checker *C, const rule *r, const strbuf *in)
 {
-    strbuf in;
+    for (int k = 0; k < r->npats; k++)
+        if (pat_match(r->pats[k], sb_str(in), in->len, 0, &C->m) == PM_MATCH)
+            return true;
+    return false;
+}
+
+/* Does the rule read `text` cleaned, as typed; with `normalised`, also as
+ * a turn's rules read it: shorthand and elongation undone ("idk" reads "i
+ * don't know"), then with typos fixed? */
+static bool rule_matches(checker *C, const rule *r, const char *text, bool normalised)
+{
+    strbuf in, norm;
     sb_init(&in);
+    sb_init(&norm);
     bool hit = false;
-    if (text_clean(text, strlen(text), TEXT_MAX_SCREEN, &in))
-        for (int k = 0; k < r->npats && !hit; k++)
-            hit = pat_match(r->pats[k], sb_str(&in), in.len, 0, &C->m) == PM_MATCH;
+    const normaliser *nz = normalised ? C->e->nz : NULL;
+    if (text_clean(text, strlen(text), TEXT_MAX_SCREEN, &in)) {
+        hit = nz && nz_apply(nz, in.s, in.len, false, &norm) && any_pattern(C, r, &norm);
+        hit = hit || any_pattern(C, r, &in);
+        sb_clear(&norm);
+        hit = hit || (nz && nz_apply(nz, in.s, in.len, true, &norm) && any_pattern(C, r, &norm));
+    }
     sb_free(&in);
+    sb_free(&norm);
     return hit;
 }
 
@@ -93,7 +111,7 @@ static void check_rules(checker *C, const rule *rules, int n, bool crisis_warn)
         const rule *r = &rules[i];
         for (int x = 0; x < r->nexamples; x++) {
             const char *ex = r->examples[x];
-            if (r->npats && !rule_matches(C, r, ex))
+            if (r->npats && !rule_matches(C, r, ex, true))
                 diag_report(C->d, DBT_SEVERITY_ERROR, &r->ex_pos[x],
                             "example \"%s\" does not match this rule's pattern", ex);
             if (crisis_warn && screened(C, ex))
@@ -121,7 +139,7 @@ static void check_rules(checker *C, const rule *rules, int n, bool crisis_warn)
                 continue;
             bool all = true;
             for (int x = 0; x < r->nexamples && all; x++)
-                all = !q->npats || rule_matches(C, q, r->examples[x]);
+                all = !q->npats || rule_matches(C, q, r->examples[x], false);
             if (all) {
                 diag_report(
                     C->d, DBT_SEVERITY_WARNING, &r->pos,
