@@ -164,6 +164,11 @@ static void read_textspeak(rtext *r)
                        "can't gotta i'll you'll it'll he'll she'll they'll we'll that'll not "
                        "wanna just i'd it'd always never"))
             t->eff = "be";
+        else if (word_eq(t->w, t->n, "w") && alone && i > 0 && i + 1 < r->n &&
+                 tw_in(r, i + 1,
+                       "my your his her their our the a an him them me you us u ur friends "
+                       "family people someone everyone"))
+            t->eff = "with"; /* "the beach w my grandma" */
         else if (word_eq(t->w, t->n, "w") && a == '/' && b != '/') {
             size_t off = (size_t)(t->w - r->s) + t->n; /* at the '/' */
             if (i + 1 < r->n && word_eq(r->t[i + 1].w, r->t[i + 1].n, "o") &&

@@ -131,6 +131,8 @@ static void test_reflect_hedges(void **state)
                         "you could go for a walk");
     assert_string_equal(reflect("i guess"), "you guess");
     assert_string_equal(reflect("idk nothing really"), "nothing really");
+    assert_string_equal(reflect("the beach w my grandma"), "the beach with your grandma");
+    assert_string_equal(reflect("plan w"), "plan w");
     assert_string_equal(reflect("i don't know anything anymore"),
                         "you don't know anything anymore");
     /* A quote opened before the words left out stays; a closing one alone does not. */
