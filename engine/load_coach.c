@@ -155,8 +155,9 @@ static const char *const TALK_SRC[TALK__COUNT] = {
                    "xd|:\\)|:d|\xf0\x9f\x98\x82|\xf0\x9f\xa4\xa3|\xf0\x9f\x98\x85)\\W*)+$",
     [TALK_ACK] = "^\\W*(?:ok|okay|okey|okie|oki|k|kk|ya|yea|yeah|yep|yup|yes|sure|alright|all "
                  "right|fine|cool|right|mhm+|mm+|uh huh|got it|gotcha|i see|makes sense|sounds "
-                 "good|will do|sure thing|fair enough)(?:\\W+(?:ok|okay|then|sure|thanks|yeah|"
-                 "cool|fine))*" TAIL,
+                 "good|will do|sure thing|fair enough|kinda|kind of|sorta|sort of|maybe|i guess|"
+                 "i suppose)(?:\\W+(?:ok|okay|then|sure|thanks|yeah|cool|fine|kinda|kind of|"
+                 "sorta|sort of|maybe|i guess|i suppose))*" TAIL,
     [TALK_VENT] = "^\\W*(?:(?:ugh+|u+gh|argh+|a+rgh+|fml|ffs|omg|sigh|\\*sigh\\*|meh|hmm+|hm+|"
                   "uh+|um+|oof|welp|bruh|jeez|god|man|wow|damn|dammit|idk|i don't know|"
                   "i dunno|dunno|no idea|not sure|ok|okay|k|hm|\\.\\.\\.+|\\?+)\\W*)+$",
