@@ -190,6 +190,24 @@ static const char *const TALK_SRC[TALK__COUNT] = {
                                    "me|something))(?: "
                                    "(?:please|pls|plz|then|for me|i guess|lol|tbh|idk))*" TAIL,
     [TALK_RATING] = NULL, /* the words are the levels below */
+    [TALK_DECLINE] = LEAD(
+        "um+|hmm+|honestly|tbh|to be honest|ugh|sorry|i mean") "(?:no|nope|nah|naw|no thanks|no "
+                                                               "thank you|i'll pass|pass|(?:id|i "
+                                                               "would|i'd) "
+                                                               "rather not(?: say| talk about it| "
+                                                               "answer(?: that)?| go into it| "
+                                                               "share)?|rather not(?: say)?|i "
+                                                               "(?:don't|do not) (?:want|wanna) to "
+                                                               "(?:say|talk about it|answer(?: "
+                                                               "that)?|go into it|tell "
+                                                               "you|share)|(?:don't|do not) "
+                                                               "(?:want|wanna) to (?:say|talk "
+                                                               "about it|answer(?: that)?)|not "
+                                                               "telling(?: you)?|i'm not "
+                                                               "telling(?: you)?|i'm not "
+                                                               "saying|not saying|none of your "
+                                                               "business|that's private|it's "
+                                                               "private|private)" TRAIL,
 };
 
 /* Ratings in words, weakest first; talk.c tries them in the order of
@@ -228,6 +246,7 @@ static const char *const WHICH_SAY[] = {
 static const char *const RATING_SAY[] = {
     "Thank you for telling me. A rough number helps us notice later whether "
     "anything changed."};
+static const char *const DECLINE_SAY[] = {"That's okay, you don't have to. Let's go on."};
 static const char *const UNSURE_AGAIN[] = {"That's okay. Let's leave that one for now."};
 static const char *const RATING_AGAIN[] = {
     "Let's call it about {rating_guess} out of {rating_max} for now."};
@@ -243,10 +262,11 @@ static textv builtin_text(const char *const *v, int n)
 static void ld_talk(loader *L, const ynode *n, coach *c)
 {
     static const char *const names[TALK__COUNT + 1] = {
-        [TALK_WHY] = "why",     [TALK_REPHRASE] = "rephrase", [TALK_UNSURE] = "unsure",
-        [TALK_OTHER] = "other", [TALK_RESUME] = "resume",     [TALK_THANKS] = "thanks",
-        [TALK_SORRY] = "sorry", [TALK_LAUGH] = "laugh",       [TALK_ACK] = "ack",
-        [TALK_VENT] = "vent",   [TALK_PICK] = "pick",         [TALK_RATING] = "rating"};
+        [TALK_WHY] = "why",        [TALK_REPHRASE] = "rephrase", [TALK_UNSURE] = "unsure",
+        [TALK_OTHER] = "other",    [TALK_RESUME] = "resume",     [TALK_THANKS] = "thanks",
+        [TALK_SORRY] = "sorry",    [TALK_LAUGH] = "laugh",       [TALK_ACK] = "ack",
+        [TALK_VENT] = "vent",      [TALK_PICK] = "pick",         [TALK_RATING] = "rating",
+        [TALK_DECLINE] = "decline"};
     static const char *const keys[] = {"match", "say", "again", "which", NULL};
     if (!n || !ld_want(L, n, YN_MAP, "'talk'"))
         return;
@@ -298,6 +318,7 @@ static void talk_defaults(loader *L, coach *c)
     c->talk[TALK_RATING].say = builtin_text(RATING_SAY, 1);
     c->talk[TALK_RATING].again = builtin_text(RATING_AGAIN, 1);
     c->talk[TALK_UNSURE].again = builtin_text(UNSURE_AGAIN, 1);
+    c->talk[TALK_DECLINE].say = builtin_text(DECLINE_SAY, 1);
 }
 
 void ld_coach(loader *L, const ynode *root)

@@ -165,10 +165,11 @@ typedef enum talk_kind {
     TALK_THANKS,
     TALK_SORRY,
     TALK_LAUGH,
-    TALK_ACK,    /* "ok", "yea", "sure": never stored as an answer */
-    TALK_VENT,   /* "ugh", "fml": at the coach, the last offer stays */
-    TALK_PICK,   /* "you pick", "whatever", "which one?": at an offer of skills, the first */
-    TALK_RATING, /* a rating in words ("really bad"): ask for the number once */
+    TALK_ACK,     /* "ok", "yea", "sure": never stored as an answer */
+    TALK_VENT,    /* "ugh", "fml": at the coach, the last offer stays */
+    TALK_PICK,    /* "you pick", "whatever", "which one?": at an offer of skills, the first */
+    TALK_RATING,  /* a rating in words ("really bad"): ask for the number once */
+    TALK_DECLINE, /* "nope", "i'd rather not say": the step is left, as "skip" would */
     TALK__COUNT
 } talk_kind;
 

@@ -244,6 +244,14 @@ static bool free_to_talk(dbt_session *s, talk_kind k, int *reads)
     return !*reads && !example_of_step(s, s->e->coach.talk[k].match);
 }
 
+/* Leave the step as "skip" would, saying `say` first. */
+static void leave_step(dbt_session *s, const textv *say)
+{
+    flow_say(s, say, NULL);
+    flow_push_history(s);
+    flow_enter(s, s->skill, flow_step(s)->skip_step, NULL, 0);
+}
+
 talk_result talk_step(dbt_session *s)
 {
     if (s->mode != MODE_SKILL)
@@ -273,6 +281,10 @@ talk_result talk_step(dbt_session *s)
             flow_reoffer(s);
             return TALK_SAID;
         }
+    if (st->skip_step >= 0 && said(s, TALK_DECLINE) && free_to_talk(s, TALK_DECLINE, &reads)) {
+        leave_step(s, &c->talk[TALK_DECLINE].say);
+        return TALK_SAID;
+    }
     if (said(s, TALK_OTHER) && free_to_talk(s, TALK_OTHER, &reads))
         return offer_others(s);
     /* Small talk: a short word back, and the step's question again. */
@@ -299,14 +311,11 @@ bool talk_stuck(dbt_session *s, int limit)
 {
     if (s->mode != MODE_SKILL)
         return false;
-    const step *st = flow_step(s);
-    if (s->stuck < limit || st->skip_step < 0) {
+    if (s->stuck < limit || flow_step(s)->skip_step < 0) {
         s->stuck++;
         return false;
     }
-    flow_say(s, &s->e->coach.talk[TALK_UNSURE].again, NULL);
-    flow_push_history(s);
-    flow_enter(s, s->skill, st->skip_step, NULL, 0);
+    leave_step(s, &s->e->coach.talk[TALK_UNSURE].again);
     return true;
 }
 

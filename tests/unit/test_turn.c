@@ -137,6 +137,9 @@ static void test_fallback_rotates(void **state)
     assert_string_equal(r->text, "A number please.");
     assert_string_equal(r->step, "start");
     dbt_session_jump(s, "demo", "name");
+    r = dbt_session_turn(s, "banana"); /* no fallback, two choices: they are said */
+    assert_string_equal(r->text, "You can say \"yell\" or \"run\".");
+    dbt_session_jump(s, "demo", "breathe");
     r = dbt_session_turn(s, "banana");
     char first[200];
     snprintf(first, sizeof first, "%s", r->text);
