@@ -74,3 +74,65 @@ int choice_ref(const char *s, size_t len, int n)
         found = 1;
     return found >= 1 && found <= n ? found : 0;
 }
+
+/* Words of a description reference that say nothing of which one. */
+static const char *const DESC_FILLER[] = {
+    "about", "with",      "where", "you",   "your", "thing", "part", "stuff", "something",
+    "said",  "mentioned", "does",  "helps", "help", "was",   "is",   "it",    "of",
+    "to",    "and",       "or",    "on",    "in",   "my",    "what", "which",
+};
+
+/* Does word `w` (lowercase) appear in `text`: the same word, or one sharing
+ * its first five letters ("breathe", "breathing")? */
+static bool in_text(const char *w, size_t n, const char *text)
+{
+    size_t pre = n < 5 ? n : 5;
+    for (const char *p = text; *p;) {
+        while (*p && !isalnum((unsigned char)*p))
+            p++;
+        const char *b = p;
+        while (*p && (isalnum((unsigned char)*p) || *p == '\''))
+            p++;
+        size_t un = (size_t)(p - b);
+        if ((un == n && !strncasecmp(b, w, n)) || (n >= 4 && un >= pre && !strncasecmp(b, w, pre)))
+            return true;
+    }
+    return false;
+}
+
+int choice_describe(const char *s, size_t len, const char *const *texts, int n)
+{
+    int found = 0, words = 0;
+    bool one = false;
+    for (size_t i = 0; i < len;) {
+        if (!isalnum((unsigned char)s[i]) && s[i] != '\'') {
+            i++;
+            continue;
+        }
+        size_t b = i;
+        while (i < len && (isalnum((unsigned char)s[i]) || s[i] == '\''))
+            i++;
+        const char *w = s + b;
+        size_t wn = i - b;
+        if (++words > 7)
+            return 0;
+        if (wn == 3 && !strncasecmp(w, "one", 3)) {
+            one = true;
+            continue;
+        }
+        if (wn < 3 || is_word(w, wn, FILLER, sizeof FILLER / sizeof FILLER[0]) ||
+            is_word(w, wn, DESC_FILLER, sizeof DESC_FILLER / sizeof DESC_FILLER[0]))
+            continue;
+        int k = 0;
+        for (int c = 0; c < n; c++)
+            if (texts[c] && in_text(w, wn, texts[c])) {
+                if (k)
+                    return 0; /* in two of them: not telling them apart */
+                k = c + 1;
+            }
+        if (!k || (found && found != k))
+            return 0;
+        found = k;
+    }
+    return one ? found : 0;
+}

@@ -232,6 +232,23 @@ static const char *const LEVEL_SRC[LEVEL__COUNT] = {
                    "pretty \\w+|quite \\w+|heavy|powerful|hard|rough|loud)\\b",
 };
 
+/* At the coach, to an offer of skills: none of them (talk.c; at a step
+ * "neither" and "none of those" are answers, so this is not talk 'other'). */
+static const char NONE_OF_SRC[] = LEAD(
+    "um+|hmm+|honestly|tbh|ugh|sorry|no|nah|nope|ok|okay") "(?:none of (?:those|these|them)(?: "
+                                                           "(?:work|help|fit|sound good|sound "
+                                                           "right|really))?|not (?:those|these|any "
+                                                           "of (?:those|these|"
+                                                           "them))|neither(?: of "
+                                                           "(?:those|these|them))?|(?:any "
+                                                           ")?(?:other|more) options|anything else|"
+                                                           "what else(?: is there| have you got| "
+                                                           "do you have)?|i (?:don't|dont|do not) "
+                                                           "(?:like|want) any "
+                                                           "of (?:those|these|them))(?: "
+                                                           "(?:please|pls|plz|then|instead|now|tbh)"
+                                                           ")*" TAIL;
+
 /* Text the engine says when coach.yaml has none. */
 static const char *const THANKS_SAY[] = {"You're welcome."};
 static const char *const SORRY_SAY[] = {"No need to be sorry."};
@@ -309,6 +326,7 @@ static void talk_defaults(loader *L, coach *c)
             c->talk[i].match = ld_compile_builtin(L, TALK_SRC[i]);
     for (int i = 0; i < LEVEL__COUNT; i++)
         c->level[i] = ld_compile_builtin(L, LEVEL_SRC[i]);
+    c->none_of = ld_compile_builtin(L, NONE_OF_SRC);
     c->talk[TALK_THANKS].say = builtin_text(THANKS_SAY, 1);
     c->talk[TALK_SORRY].say = builtin_text(SORRY_SAY, 1);
     c->talk[TALK_OTHER].say = builtin_text(OTHER_SAY, 1);

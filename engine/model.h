@@ -199,6 +199,7 @@ typedef struct coach {
     rule_index *routes_rx;
     talk talk[TALK__COUNT];
     pattern *level[LEVEL__COUNT]; /* ratings in words, by strength */
+    pattern *none_of;             /* "none of those" to an offer at the coach */
 } coach;
 
 typedef struct crisis_cat {

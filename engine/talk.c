@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "choice.h"
 #include "talk.h"
 #include "text.h"
 
@@ -127,49 +128,55 @@ static void ask_again(dbt_session *s)
     flow_reoffer(s);
 }
 
-/* Skills for the same kind of moment as the current one: those the coach's
- * routes offer next to it, then the rest of its module. */
-static int others(const dbt_session *s, int *out)
+static bool in_set(const int *v, int n, int k)
+{
+    for (int i = 0; i < n; i++)
+        if (v[i] == k)
+            return true;
+    return false;
+}
+
+/* Skills for the same kind of moment as those in `cur`: those the coach's
+ * routes offer next to one of them, then the rest of their modules. */
+static int others(const dbt_session *s, const int *cur, int ncur, int *out)
 {
     const dbt_engine *e = s->e;
-    int cur = s->skill, n = 0;
+    int n = 0;
     for (int pass = 0; pass < 2 && n < MAX_OTHERS; pass++) {
         for (int i = 0; i < (pass ? e->nskills : e->coach.nroutes) && n < MAX_OTHERS; i++) {
             int cand[SESSION_MAX_OFFER], nc = 0;
-            bool with_cur = pass == 1;
+            bool with_cur = false;
             if (pass == 0) {
                 const rule *r = &e->coach.routes[i];
                 for (int c = 0; c < r->nchoices && nc < SESSION_MAX_OFFER; c++) {
                     const char *ch = r->choices[c];
                     int k = model_skill_by_name(e, ch, strlen(ch));
-                    with_cur |= k == cur;
+                    with_cur |= in_set(cur, ncur, k);
                     if (k >= 0)
                         cand[nc++] = k;
                 }
-            } else if (!strcmp(e->skills[i].module, e->skills[cur].module)) {
+            } else {
+                for (int c = 0; c < ncur && !with_cur; c++)
+                    with_cur = !strcmp(e->skills[i].module, e->skills[cur[c]].module);
                 cand[nc++] = i;
             }
-            for (int c = 0; with_cur && c < nc && n < MAX_OTHERS; c++) {
-                bool dup = cand[c] == cur;
-                for (int j = 0; j < n; j++)
-                    dup |= out[j] == cand[c];
-                if (!dup)
+            for (int c = 0; with_cur && c < nc && n < MAX_OTHERS; c++)
+                if (!in_set(cur, ncur, cand[c]) && !in_set(out, n, cand[c]))
                     out[n++] = cand[c];
-            }
         }
     }
     return n;
 }
 
-/* "Something else": other skills for this moment, and the way back. */
-static talk_result offer_others(dbt_session *s)
+/* "Something else": other skills for this moment, and the way back to
+ * `back` (a skill index), or to the menu when it is negative. */
+static talk_result offer_others(dbt_session *s, const int *cur, int ncur, int back)
 {
     const dbt_engine *e = s->e;
     int alt[MAX_OTHERS];
-    int n = others(s, alt);
+    int n = others(s, cur, ncur, alt);
     if (!n)
         return TALK_NO;
-    const skill *cur = &e->skills[s->skill];
     flow_say(s, &e->coach.talk[TALK_OTHER].say, NULL);
     strbuf *out = &s->out;
     for (int i = 0; i < n; i++) {
@@ -178,16 +185,20 @@ static talk_result offer_others(dbt_session *s)
         sb_adds(out, ": ");
         sb_adds(out, e->skills[alt[i]].summary);
     }
-    char back[160];
-    snprintf(back, sizeof back, "Keep going with %s", cur->title);
-    sb_adds(out, "\n\nOr we can keep going with ");
-    sb_adds(out, cur->title);
-    sb_adds(out, ".");
     const char *list[MAX_OTHERS + 1];
     for (int i = 0; i < n; i++)
         list[i] = e->skills[alt[i]].title;
-    list[n] = back;
-    if (!session_set_offer(s, list, n + 1))
+    char way[160];
+    if (back >= 0) {
+        snprintf(way, sizeof way, "Keep going with %s", e->skills[back].title);
+        sb_adds(out, "\n\nOr we can keep going with ");
+        sb_adds(out, e->skills[back].title);
+        sb_adds(out, ".");
+        list[n++] = way;
+    } else {
+        sb_adds(out, "\n\nOr type \"menu\" to see them all.");
+    }
+    if (!session_set_offer(s, list, n))
         return TALK_OOM;
     show_offer(s);
     return TALK_SAID;
@@ -286,7 +297,7 @@ talk_result talk_step(dbt_session *s)
         return TALK_SAID;
     }
     if (said(s, TALK_OTHER) && free_to_talk(s, TALK_OTHER, &reads))
-        return offer_others(s);
+        return offer_others(s, &s->skill, 1, s->skill);
     /* Small talk: a short word back, and the step's question again. */
     static const talk_kind small[] = {TALK_THANKS, TALK_SORRY, TALK_LAUGH};
     for (size_t i = 0; i < sizeof small / sizeof *small; i++)
@@ -319,6 +330,36 @@ bool talk_stuck(dbt_session *s, int limit)
     return true;
 }
 
+int talk_describe(dbt_session *s)
+{
+    if (!s->noffer || (s->mode != MODE_COACH && !talk_other_offer(s)))
+        return 0;
+    const dbt_engine *e = s->e;
+    strbuf d[SESSION_MAX_OFFER];
+    const char *texts[SESSION_MAX_OFFER];
+    int n = s->noffer < SESSION_MAX_OFFER ? s->noffer : SESSION_MAX_OFFER;
+    bool oom = false;
+    for (int i = 0; i < n; i++) {
+        sb_init(&d[i]);
+        int k = model_skill_by_name(e, s->offer[i], strlen(s->offer[i]));
+        texts[i] = NULL;
+        if (k < 0)
+            continue;
+        const skill *sk = &e->skills[k];
+        sb_adds(&d[i], sk->title);
+        sb_addc(&d[i], ' ');
+        sb_adds(&d[i], sk->summary ? sk->summary : "");
+        sb_addc(&d[i], ' ');
+        sb_adds(&d[i], sk->about ? sk->about : "");
+        oom |= d[i].oom;
+        texts[i] = sb_str(&d[i]);
+    }
+    int k = oom ? 0 : choice_describe(s->w->in.s, s->w->in.len, texts, n);
+    for (int i = 0; i < n; i++)
+        sb_free(&d[i]);
+    return k;
+}
+
 int talk_pick(dbt_session *s)
 {
     if (!s->noffer || (s->mode != MODE_COACH && !talk_other_offer(s)))
@@ -336,6 +377,21 @@ bool talk_coach(dbt_session *s)
     if (s->mode != MODE_COACH || !s->noffer)
         return false;
     const talk *t = s->e->coach.talk;
+    const pattern *none_of = s->e->coach.none_of;
+    if (said(s, TALK_OTHER) || matches(s, none_of, s->w->in.s, s->w->in.len)) {
+        /* "something else", "none of those": others for the same moment */
+        int cur[SESSION_MAX_OFFER], n = 0;
+        for (int i = 0; i < s->noffer; i++) {
+            int k = model_skill_by_name(s->e, s->offer[i], strlen(s->offer[i]));
+            if (k >= 0)
+                cur[n++] = k;
+        }
+        talk_result r = n ? offer_others(s, cur, n, -1) : TALK_NO;
+        if (r == TALK_OOM)
+            s->out.oom = true;
+        if (r != TALK_NO)
+            return true;
+    }
     if (said(s, TALK_ACK))
         flow_say(s, &t[TALK_ACK].which, NULL);
     else if (said(s, TALK_VENT))

@@ -32,6 +32,10 @@ talk_result talk_step(dbt_session *s);
  * `limit` such turns came before and the step has `skip:`, the step is left
  * as "skip" would, with talk unsure's `again:` text, and true is returned. */
 bool talk_stuck(dbt_session *s, int limit);
+/* "the breathing one", "the one about facts" at an offer of skills (the
+ * coach's, or "something else"'s): the 1-based choice whose title, summary
+ * and about alone hold the words; 0 when not that. */
+int talk_describe(dbt_session *s);
 /* "You pick", "whatever", "which one?" to an offer of skills (the coach's,
  * or "something else"'s), or "ok" to an offer of one: 1, the first choice
  * (the best fit), after a word that the coach chose; 0 when not that. */

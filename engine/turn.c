@@ -264,7 +264,7 @@ static int take_choice(dbt_session *s)
     int k = s->noffer ? choice_ref(w->in.s, w->in.len, s->noffer) : 0;
     if (k && talk_step_reads(s) && !talk_other_offer(s))
         return 0;
-    if (!k && !(k = talk_pick(s)))
+    if (!k && !(k = talk_describe(s)) && !(k = talk_pick(s)))
         return 0;
     sb_clear(&w->in);
     if (!text_clean(s->offer[k - 1], strlen(s->offer[k - 1]), TEXT_MAX_SCREEN, &w->in))

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "choice.h"
 #include "text.h"
 
 static char out_buf[4096];
@@ -235,6 +236,34 @@ static void test_number(void **state)
     assert_false(text_number("0x10", &v));
 }
 
+static int ref(const char *s) { return choice_ref(s, strlen(s), 3); }
+
+static int desc(const char *s)
+{
+    static const char *const texts[] = {
+        "Cope ahead Rehearse a hard situation before it happens",
+        "Check the facts Sort what happened from what you made of it",
+        "TIPP Change your body chemistry fast: cold water, exercise, paced breathing",
+    };
+    return choice_describe(s, strlen(s), texts, 3);
+}
+
+static void test_choice(void **state)
+{
+    (void)state;
+    assert_int_equal(ref("2"), 2);
+    assert_int_equal(ref("the second one"), 2);
+    assert_int_equal(ref("lets do the last one"), 3);
+    assert_int_equal(ref("4"), 0);
+    assert_int_equal(ref("i want 2 cry"), 0);
+    assert_int_equal(desc("the breathing one"), 3);
+    assert_int_equal(desc("the one about the facts"), 2);
+    assert_int_equal(desc("the rehearsing one pls"), 1);
+    assert_int_equal(desc("breathing"), 0);            /* no "one": a topic, not a reference */
+    assert_int_equal(desc("the one about my mom"), 0); /* "mom" is in none */
+    assert_int_equal(desc("the one with water and facts"), 0); /* two of them */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -251,6 +280,7 @@ int main(void)
         cmocka_unit_test(test_reflect_textspeak),
         cmocka_unit_test(test_fold_name),
         cmocka_unit_test(test_number),
+        cmocka_unit_test(test_choice),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
