@@ -169,7 +169,7 @@ typedef enum talk_kind {
     TALK_VENT,    /* "ugh", "fml": at the coach, the last offer stays */
     TALK_PICK,    /* "you pick", "whatever", "which one?": at an offer of skills, the first */
     TALK_RATING,  /* a rating in words ("really bad"): ask for the number once */
-    TALK_DECLINE, /* "nope", "i'd rather not say": the step is left, as "skip" would */
+    TALK_DECLINE, /* "i'd rather not say", "pass": the step is left, as "skip" would */
     TALK__COUNT
 } talk_kind;
 
