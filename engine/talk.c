@@ -9,6 +9,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "choice.h"
 #include "talk.h"
@@ -45,6 +46,32 @@ bool talk_step_reads(dbt_session *s)
             if (matches(s, p, s->w->in.s, s->w->in.len) && !catch_all(s, p))
                 return true; /* it reads this, and is no catch-all */
         }
+    return false;
+}
+
+bool talk_step_claims(dbt_session *s)
+{
+    if (s->mode != MODE_SKILL)
+        return false;
+    const step *st = flow_step(s);
+    const char *in = s->w->in.s;
+    size_t n = s->w->in.len;
+    while (n && strchr(".!? ", in[n - 1]))
+        n--;
+    for (int i = 0; i < st->nrules; i++) {
+        const rule *r = &st->rules[i];
+        bool any = false;
+        for (int k = 0; k < r->npats && !any; k++)
+            any = catch_all(s, r->pats[k]);
+        for (int x = 0; !any && x < r->nexamples; x++) {
+            const char *ex = r->examples[x];
+            size_t en = strlen(ex);
+            while (en && strchr(".!? ", ex[en - 1]))
+                en--;
+            if (en == n && !strncasecmp(ex, in, n))
+                return true;
+        }
+    }
     return false;
 }
 

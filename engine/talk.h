@@ -23,6 +23,10 @@ typedef enum talk_result {
 /* Does a rule of the step take this very text as an answer (a rating rule
  * reading "2", say)? Catch-all rules do not count. */
 bool talk_step_reads(dbt_session *s);
+/* Does a rule of the step, no catch-all, list this very message among its
+ * examples ("stop" where the coach just suggested the STOP skill)? Then it
+ * is the step's answer, not a command. */
+bool talk_step_claims(dbt_session *s);
 /* Was the last offer "something else"'s, ending in the way back? Then a
  * number takes one of its choices even at a step that reads numbers. */
 bool talk_other_offer(dbt_session *s);

@@ -415,7 +415,7 @@ const dbt_reply *dbt_session_turn(dbt_session *s, const char *text)
             return finish(s);
         }
     }
-    if (try_commands(s) || (s->mode == MODE_CHECKIN && safety_checkin(s)))
+    if ((!talk_step_claims(s) && try_commands(s)) || (s->mode == MODE_CHECKIN && safety_checkin(s)))
         return finish(s);
     talk_result tk = talk_step(s);
     if (tk == TALK_OOM || (tk == TALK_GUESS && !prepare(s))) {
