@@ -261,6 +261,10 @@ static const char NONE_OF_SRC[] = LEAD(
                                                            "(?:please|pls|plz|then|instead|now|tbh)"
                                                            ")*" TAIL;
 
+/* Within talk 'rephrase': asking for an example, answered with the step's
+ * hint (which has examples) when it has one. */
+static const char EXAMPLE_ASK_SRC[] = "\\b(?:like what|such as|examples?|for instance)\\b";
+
 /* Text the engine says when coach.yaml has none. */
 static const char *const THANKS_SAY[] = {"You're welcome."};
 static const char *const SORRY_SAY[] = {"No need to be sorry."};
@@ -339,6 +343,7 @@ static void talk_defaults(loader *L, coach *c)
     for (int i = 0; i < LEVEL__COUNT; i++)
         c->level[i] = ld_compile_builtin(L, LEVEL_SRC[i]);
     c->none_of = ld_compile_builtin(L, NONE_OF_SRC);
+    c->example_ask = ld_compile_builtin(L, EXAMPLE_ASK_SRC);
     c->talk[TALK_THANKS].say = builtin_text(THANKS_SAY, 1);
     c->talk[TALK_SORRY].say = builtin_text(SORRY_SAY, 1);
     c->talk[TALK_OTHER].say = builtin_text(OTHER_SAY, 1);

@@ -200,6 +200,7 @@ typedef struct coach {
     talk talk[TALK__COUNT];
     pattern *level[LEVEL__COUNT]; /* ratings in words, by strength */
     pattern *none_of;             /* "none of those" to an offer at the coach */
+    pattern *example_ask;         /* "like what?", "an example": talk rephrase wants the hint */
 } coach;
 
 typedef struct crisis_cat {

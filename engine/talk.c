@@ -303,11 +303,15 @@ talk_result talk_step(dbt_session *s)
         return TALK_SAID;
     }
     /* About the step: its own texts. */
+    bool example = st->hint.n && matches(s, c->example_ask, s->w->in.s, s->w->in.len);
     const textv *own[] = {[TALK_WHY] = &st->why,
-                          [TALK_REPHRASE] = &st->rephrase,
+                          [TALK_REPHRASE] = example ? &st->hint : &st->rephrase,
                           [TALK_UNSURE] = st->hint.n ? &st->hint : &st->rephrase};
     for (int k = TALK_WHY; k <= TALK_UNSURE; k++)
         if (own[k]->n && said(s, (talk_kind)k)) {
+            if (k == TALK_UNSURE && st->rating &&
+                matches(s, c->level[LEVEL_NONE], s->w->in.s, s->w->in.len))
+                break; /* "none", "nothing" where a rating is asked: a rating in words */
             if (!free_to_talk(s, (talk_kind)k, &reads)) {
                 if (reads || !as_authors_answer(s, c->talk[k].match))
                     return TALK_NO;
