@@ -38,7 +38,10 @@
     "mean|saying|want)|(?:i'm |im |i am )?not sure what (?:you're|you are"                         \
     "|your|you) (?:asking|mean|want)|(?:in )?(?:plain )?english|(?:say it"                         \
     " |in )?simpler(?: words)?|simpler|come again|pardon|eh|\\?+|i don't "                         \
-    "even know what you mean|i don't get it|i don't get the question)"
+    "even know what you mean|i don't get it|i don't get the question|(?:you|u) tell me|you "       \
+    "decide|what would (?:you|u) (?:say|do|suggest|pick|put)|(?:got |have you got )?any "          \
+    "ideas|what do (?:you|u) (?:suggest|think|recommend)|help me(?: (?:out|answer|with "           \
+    "this|with that))?)"
 
 static const char *const TALK_SRC[TALK__COUNT] = {
     [TALK_WHY] = LEAD("but|and|ok|okay|um+|hmm+|wait|so") "(?:why\\W*(?:though|tho|that|this|is "
@@ -263,7 +266,9 @@ static const char NONE_OF_SRC[] = LEAD(
 
 /* Within talk 'rephrase': asking for an example, answered with the step's
  * hint (which has examples) when it has one. */
-static const char EXAMPLE_ASK_SRC[] = "\\b(?:like what|such as|examples?|for instance)\\b";
+static const char EXAMPLE_ASK_SRC[] =
+    "\\b(?:like what|such as|examples?|for instance|tell me|decide|would (?:you|u)|ideas|"
+    "suggest|recommend|think|help me)\\b";
 
 /* Text the engine says when coach.yaml has none. */
 static const char *const THANKS_SAY[] = {"You're welcome."};
