@@ -217,8 +217,13 @@ static const char *alternation(loader *L, const forms *f)
         sb_free(&b);
         longjmp(L->oom, 1);
     }
-    char *s = ar_strdup(L->a, sb_str(&b));
+    jmp_buf *jump = L->a->oom; /* the buffer is freed before any jump */
+    L->a->oom = NULL;
+    char *s = ar_strndup(L->a, b.s, b.len);
+    L->a->oom = jump;
     sb_free(&b);
+    if (!s)
+        longjmp(L->oom, 1);
     return s;
 }
 

@@ -394,6 +394,21 @@ static int cmp_pair(const void *a, const void *b)
     return x->item < y->item ? -1 : x->item > y->item;
 }
 
+/* ar_alloc for pf_build's loop: `rq` is freed before the arena's jump. */
+static void *keep(arena *a, strbuf *rq, size_t n)
+{
+    jmp_buf *jump = a->oom;
+    a->oom = NULL;
+    void *p = ar_alloc(a, n);
+    a->oom = jump;
+    if (!p) {
+        sb_free(rq);
+        if (jump)
+            longjmp(*jump, 1);
+    }
+    return p;
+}
+
 prefilter *pf_build(arena *a, const char *const *patterns, uint32_t n)
 {
     prefilter *pf = ar_alloc(a, sizeof *pf);
@@ -413,7 +428,12 @@ prefilter *pf_build(arena *a, const char *const *patterns, uint32_t n)
             pf->always[pf->nalways++] = i;
             continue;
         }
-        reqs[i] = ar_strndup(a, rq.s, rq.len);
+        char *copy = keep(a, &rq, rq.len + 1);
+        if (!copy)
+            return NULL;
+        memcpy(copy, rq.s, rq.len);
+        copy[rq.len] = '\0';
+        reqs[i] = copy;
         reqlen[i] = rq.len;
         int set = 0;
         for (size_t off = 0; off < rq.len;) {
@@ -424,7 +444,9 @@ prefilter *pf_build(arena *a, const char *const *patterns, uint32_t n)
                 continue;
             }
             if (npairs == cap) {
-                pair *np = ar_alloc(a, cap * 2 * sizeof *np);
+                pair *np = keep(a, &rq, cap * 2 * sizeof *np);
+                if (!np)
+                    return NULL;
                 memcpy(np, pairs, cap * sizeof *np);
                 pairs = np;
                 cap *= 2;
