@@ -60,16 +60,19 @@ bool talk_step_claims(dbt_session *s)
         n--;
     for (int i = 0; i < st->nrules; i++) {
         const rule *r = &st->rules[i];
-        bool any = false;
-        for (int k = 0; k < r->npats && !any; k++)
-            any = catch_all(s, r->pats[k]);
-        for (int x = 0; !any && x < r->nexamples; x++) {
+        for (int x = 0; x < r->nexamples; x++) {
             const char *ex = r->examples[x];
             size_t en = strlen(ex);
             while (en && strchr(".!? ", ex[en - 1]))
                 en--;
-            if (en == n && !strncasecmp(ex, in, n))
+            if (en != n || strncasecmp(ex, in, n))
+                continue;
+            bool any = false;
+            for (int k = 0; k < r->npats && !any; k++)
+                any = catch_all(s, r->pats[k]);
+            if (!any)
                 return true;
+            break;
         }
     }
     return false;

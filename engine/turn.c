@@ -138,6 +138,8 @@ static bool try_commands(dbt_session *s)
         const command *c = &e->coach.commands[i];
         if (!c->r.npats || pat_match(c->r.pats[0], text, s->w->in.len, 0, &s->w->m) != PM_MATCH)
             continue;
+        if (talk_step_claims(s)) /* the step's own example: its answer, not a command */
+            return false;
         capture_ctx cx = flow_no_capture;
         cx.pat = c->r.pats[0];
         cx.subject = text;
@@ -415,7 +417,7 @@ const dbt_reply *dbt_session_turn(dbt_session *s, const char *text)
             return finish(s);
         }
     }
-    if ((!talk_step_claims(s) && try_commands(s)) || (s->mode == MODE_CHECKIN && safety_checkin(s)))
+    if (try_commands(s) || (s->mode == MODE_CHECKIN && safety_checkin(s)))
         return finish(s);
     talk_result tk = talk_step(s);
     if (tk == TALK_OOM || (tk == TALK_GUESS && !prepare(s))) {
