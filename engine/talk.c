@@ -65,7 +65,7 @@ bool talk_step_claims(dbt_session *s)
             size_t en = strlen(ex);
             while (en && strchr(".!? ", ex[en - 1]))
                 en--;
-            if (en != n || strncasecmp(ex, in, n))
+            if (en != n || strncasecmp(ex, in, n) != 0)
                 continue;
             bool any = false;
             for (int k = 0; k < r->npats && !any; k++)
