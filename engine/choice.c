@@ -33,22 +33,33 @@ static bool is_word(const char *w, size_t n, const char *const *list, size_t cou
     return false;
 }
 
+/* The next word of s[*i..len) in *w, *wn: 1, or 0 at the end, or -1 at a
+ * sign that is not in `seps` (NULL: any sign is passed over). */
+static int next_word(const char *s, size_t len, size_t *i, const char **w, size_t *wn,
+                     const char *seps)
+{
+    while (*i < len && !isalnum((unsigned char)s[*i]) && s[*i] != '\'') {
+        if (seps && !strchr(seps, s[*i]))
+            return -1;
+        (*i)++;
+    }
+    size_t b = *i;
+    while (*i < len && (isalnum((unsigned char)s[*i]) || s[*i] == '\''))
+        (*i)++;
+    *w = s + b;
+    *wn = *i - b;
+    return *wn > 0;
+}
+
 int choice_ref(const char *s, size_t len, int n)
 {
     int found = 0, words = 0;
     bool one = false;
-    for (size_t i = 0; i < len;) {
-        if (!isalnum((unsigned char)s[i]) && s[i] != '\'') {
-            if (!strchr(" \t#.,!?:)-", s[i]))
-                return 0; /* other signs: a sentence, not a reference */
-            i++;
-            continue;
-        }
-        size_t b = i;
-        while (i < len && (isalnum((unsigned char)s[i]) || s[i] == '\''))
-            i++;
-        const char *w = s + b;
-        size_t wn = i - b;
+    const char *w;
+    size_t wn, i = 0;
+    for (int got; (got = next_word(s, len, &i, &w, &wn, " \t#.,!?:)-")) != 0;) {
+        if (got < 0)
+            return 0; /* other signs: a sentence, not a reference */
         if (++words > 8)
             return 0;
         int k = 0;
@@ -86,17 +97,11 @@ static const char *const DESC_FILLER[] = {
  * its first five letters ("breathe", "breathing")? */
 static bool in_text(const char *w, size_t n, const char *text)
 {
-    size_t pre = n < 5 ? n : 5;
-    for (const char *p = text; *p;) {
-        while (*p && !isalnum((unsigned char)*p))
-            p++;
-        const char *b = p;
-        while (*p && (isalnum((unsigned char)*p) || *p == '\''))
-            p++;
-        size_t un = (size_t)(p - b);
+    size_t pre = n < 5 ? n : 5, len = strlen(text), i = 0, un;
+    const char *b;
+    while (next_word(text, len, &i, &b, &un, NULL))
         if ((un == n && !strncasecmp(b, w, n)) || (n >= 4 && un >= pre && !strncasecmp(b, w, pre)))
             return true;
-    }
     return false;
 }
 
@@ -104,16 +109,9 @@ int choice_describe(const char *s, size_t len, const char *const *texts, int n)
 {
     int found = 0, words = 0;
     bool one = false;
-    for (size_t i = 0; i < len;) {
-        if (!isalnum((unsigned char)s[i]) && s[i] != '\'') {
-            i++;
-            continue;
-        }
-        size_t b = i;
-        while (i < len && (isalnum((unsigned char)s[i]) || s[i] == '\''))
-            i++;
-        const char *w = s + b;
-        size_t wn = i - b;
+    const char *w;
+    size_t wn, i = 0;
+    while (next_word(s, len, &i, &w, &wn, NULL)) {
         if (++words > 7)
             return 0;
         if (wn == 3 && !strncasecmp(w, "one", 3)) {

@@ -35,6 +35,15 @@ static bool catch_all(dbt_session *s, const pattern *p)
     return matches(s, p, nonsense, sizeof nonsense - 1);
 }
 
+/* Is any pattern of rule `r` a catch-all? */
+static bool rule_catch_all(dbt_session *s, const rule *r)
+{
+    for (int k = 0; k < r->npats; k++)
+        if (catch_all(s, r->pats[k]))
+            return true;
+    return false;
+}
+
 bool talk_step_reads(dbt_session *s)
 {
     if (s->mode != MODE_SKILL)
@@ -65,14 +74,8 @@ bool talk_step_claims(dbt_session *s)
             size_t en = strlen(ex);
             while (en && strchr(".!? ", ex[en - 1]))
                 en--;
-            if (en != n || strncasecmp(ex, in, n) != 0)
-                continue;
-            bool any = false;
-            for (int k = 0; k < r->npats && !any; k++)
-                any = catch_all(s, r->pats[k]);
-            if (!any)
+            if (en == n && strncasecmp(ex, in, n) == 0 && !rule_catch_all(s, r))
                 return true;
-            break;
         }
     }
     return false;
@@ -103,10 +106,7 @@ static bool as_authors_answer(dbt_session *s, const pattern *p)
     const step *st = flow_step(s);
     for (int i = 0; i < st->nrules; i++) {
         const rule *r = &st->rules[i];
-        bool any = false;
-        for (int k = 0; k < r->npats && !any; k++)
-            any = catch_all(s, r->pats[k]);
-        if (any)
+        if (rule_catch_all(s, r))
             continue;
         for (int x = 0; x < r->nexamples; x++) {
             const char *ex = r->examples[x];
@@ -366,7 +366,8 @@ bool talk_stuck(dbt_session *s, int limit)
 
 int talk_describe(dbt_session *s)
 {
-    if (!s->noffer || (s->mode != MODE_COACH && !talk_other_offer(s)))
+    if (!s->noffer || (s->mode != MODE_COACH && !talk_other_offer(s)) ||
+        !strstr(sb_str(&s->w->in), "one")) /* "the breathing one": no "one", no reference */
         return 0;
     const dbt_engine *e = s->e;
     strbuf d[SESSION_MAX_OFFER];
